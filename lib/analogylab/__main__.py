@@ -1,0 +1,3 @@
+from analogylab.cli import main
+import sys
+sys.exit(main())

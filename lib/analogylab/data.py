@@ -1,0 +1,311 @@
+"""Load the curated tables as typed pandas DataFrames.
+
+``load_dataset()`` validates the data first and loads nothing if anything is
+wrong (``DataValidationError`` lists the problems). Validation is the slow part
+(Frictionless); its result is remembered by a fingerprint of the exact bytes of
+``datapackage.json`` and every CSV, in memory and in the user's cache folder, so
+reloading unchanged data skips it. Any edit changes the fingerprint and the
+next load validates again.
+
+Column types come from ``datapackage.json``:
+
+========= ===========================================================
+schema    pandas
+========= ===========================================================
+string    ``string`` (a ``category`` when the schema lists the allowed values)
+integer   ``Int64`` (nullable)
+number    ``float64`` (NaN where empty)
+boolean   ``boolean``
+date      ``datetime64``
+list      a tuple of strings per cell (``()`` where empty)
+========= ===========================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analogylab._version import __version__
+from analogylab.errors import DataValidationError, UnknownIdError, UnknownTableError
+from analogylab.schema import Package, Resource, read_package
+from analogylab.validate import _suggest, find_data, validate
+
+__all__ = ["Dataset", "load_dataset", "load_table"]
+
+_validated: set[str] = set()  # fingerprints validated in this process
+
+
+def _cache_dir() -> Path | None:
+    env = os.environ.get("ANALOGYLAB_CACHE")
+    if env is not None:
+        return Path(env) if env else None  # ANALOGYLAB_CACHE="" turns the disk cache off
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "analogylab"
+
+
+def _validator_stamp() -> bytes:
+    """Changes whenever the validating code changes, so a new validator re-checks the data."""
+    here = Path(__file__).parent
+    h = hashlib.sha256(__version__.encode())
+    for name in ("validate.py", "schema.py"):
+        h.update((here / name).read_bytes())
+    return h.digest()
+
+
+def _fingerprint(descriptor: bytes, files: Iterable[bytes]) -> str:
+    h = hashlib.sha256(_validator_stamp())
+    h.update(descriptor)
+    for b in files:
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.hexdigest()
+
+
+def _known_good(fp: str) -> bool:
+    if fp in _validated:
+        return True
+    d = _cache_dir()
+    if d is not None and (d / f"valid-{fp}").is_file():
+        _validated.add(fp)
+        return True
+    return False
+
+
+def _remember(fp: str) -> None:
+    _validated.add(fp)
+    d = _cache_dir()
+    if d is None:
+        return
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"valid-{fp}").touch()
+    except OSError:
+        pass  # a read-only home only costs a re-validation next time
+
+
+def _read(res: Resource, raw: bytes) -> pd.DataFrame:
+    """Parse one CSV (already validated) into a DataFrame typed by the schema."""
+    df = pd.read_csv(
+        io.BytesIO(raw),
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        encoding="utf-8-sig",
+        skip_blank_lines=True,
+    )
+    df.columns = [c.strip() for c in df.columns]
+    out: dict[str, Any] = {}
+    for f in res.fields:
+        col = df[f.name]
+        if f.type == "integer":
+            out[f.name] = pd.to_numeric(col).astype("Int64")
+        elif f.type == "number":
+            out[f.name] = pd.to_numeric(col).astype("float64")
+        elif f.type == "boolean":
+            out[f.name] = col.str.strip().str.lower().map({"true": True, "false": False}).astype(
+                "boolean"
+            )
+        elif f.type == "date":
+            out[f.name] = pd.to_datetime(col, format="%Y-%m-%d").astype("datetime64[ns]")
+        elif f.type == "list":
+            out[f.name] = [
+                tuple(s.strip() for s in v.split(f.delimiter) if s.strip())
+                if isinstance(v, str)
+                else ()
+                for v in col
+            ]
+        elif f.enum is not None:
+            out[f.name] = pd.Categorical(col, categories=list(f.enum), ordered=f.ordered)
+        else:
+            out[f.name] = col.astype("string")
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+
+
+@dataclass
+class Dataset:
+    """All tables of a data package, typed, with lookups.
+
+    Tables are attributes (``ds.events``) and items (``ds["events"]``); both give
+    the DataFrame. ``ds.names`` lists them in the order of ``datapackage.json``.
+    """
+
+    path: Path
+    package: Package = field(repr=False)
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+
+    # -- tables -------------------------------------------------------------------------
+
+    @property
+    def names(self) -> list[str]:
+        """The table names."""
+        return list(self.tables)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise UnknownTableError(
+                f"no table '{name}'{_suggest(name, self.tables)}; the tables are: "
+                + ", ".join(self.tables)
+            ) from None
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_") or name in {"path", "package", "tables"}:
+            raise AttributeError(name)
+        return self[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __dir__(self) -> list[str]:
+        return [*super().__dir__(), *self.tables]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per table: name, title, rows, columns and what it holds."""
+        return pd.DataFrame(
+            [
+                {
+                    "table": r.name,
+                    "title": r.title,
+                    "rows": len(self.tables[r.name]),
+                    "columns": len(r.fields),
+                    "description": r.description,
+                }
+                for r in self.package.resources
+            ]
+        )
+
+    def codebook(self, table: str) -> pd.DataFrame:
+        """The fields of ``table``: type, whether required, allowed values, meaning."""
+        self[table]  # a clear error for an unknown name
+        res = self.package.resource(table)
+        return pd.DataFrame(
+            [
+                {
+                    "column": f.name,
+                    "type": f.kind,
+                    "required": f.required,
+                    "allowed values": ", ".join(f.enum) if f.enum else "",
+                    "meaning": f.description,
+                }
+                for f in res.fields
+            ]
+        )
+
+    def vocabulary(self, table: str, column: str) -> pd.DataFrame:
+        """The allowed values of a column and what each means (empty meaning if undocumented)."""
+        self[table]
+        try:
+            f = self.package.resource(table).field(column)
+        except KeyError:
+            raise UnknownIdError(f"no column '{column}' in {table}.csv") from None
+        if f.enum is None:
+            raise UnknownIdError(f"{table}.{column} is free text: it has no fixed list of values")
+        labels = f.labels or {}
+        return pd.DataFrame({"value": list(f.enum), "meaning": [labels.get(v, "") for v in f.enum]})
+
+    def __repr__(self) -> str:
+        # No path here: lesson outputs must read the same on every machine.
+        counts = ", ".join(f"{n} {len(t)}" for n, t in self.tables.items())
+        name = self.package.descriptor.get("name", "data")
+        version = self.package.descriptor.get("version", "")
+        return f"<Dataset {name} {version}: {counts}>"
+
+    # -- lookups ------------------------------------------------------------------------
+
+    def row(self, table: str, key: str) -> pd.Series:
+        """The row of ``table`` whose (single-column) primary key is ``key``."""
+        df = self[table]
+        pk = self.package.resource(table).primary_key
+        if len(pk) != 1:
+            raise UnknownIdError(
+                f"{table} is keyed by {', '.join(pk)} together; select rows with a filter, "
+                f"e.g. ds.{table}[ds.{table}.{pk[0]} == ...]"
+            )
+        hits = df[df[pk[0]] == key]
+        if hits.empty:
+            raise UnknownIdError(
+                f"no {pk[0]} '{key}' in {table}.csv{_suggest(key, df[pk[0]].astype(str))}"
+            )
+        row = hits.iloc[0].copy()
+        row.name = key
+        return row
+
+    def actor(self, actor_id: str) -> pd.Series:
+        """The actors row for ``actor_id``."""
+        return self.row("actors", actor_id)
+
+    def case(self, case_id: str) -> pd.Series:
+        """The cases row for ``case_id``."""
+        return self.row("cases", case_id)
+
+    def source(self, source_id: str) -> pd.Series:
+        """The sources row for ``source_id``."""
+        return self.row("sources", source_id)
+
+    def cite(self, source_id: str) -> str:
+        """A formatted citation: Author (date). Title. Outlet. URL."""
+        s = self.source(source_id)
+
+        def cell(name: str) -> str:
+            v = s.get(name)
+            return "" if v is None or pd.isna(v) else str(v).strip()
+
+        parts = [f"{cell('author')} ({cell('published') or 'n.d.'}).", f"{cell('title')}."]
+        if cell("outlet"):
+            parts.append(f"{cell('outlet')}.")
+        if cell("url"):
+            parts.append(cell("url"))
+        return " ".join(parts)
+
+    def bibliography(self, source_ids: Iterable[str] | None = None) -> str:
+        """A Markdown list of citations, sorted, for ``source_ids`` (default: every source)."""
+        ids = sorted(set(source_ids)) if source_ids is not None else list(self.sources.source_id)
+        return "\n".join(f"- [{sid}] {self.cite(sid)}" for sid in ids)
+
+    def sources_of(self, table: str) -> list[str]:
+        """Every source id cited by ``table``, sorted."""
+        return sorted({s for ids in self[table].source_ids for s in ids})
+
+
+def _read_package_bytes(root: Path, pkg: Package, names: Iterable[str]) -> dict[str, bytes]:
+    return {name: (root / pkg.resource(name).path).read_bytes() for name in names}
+
+
+def load_dataset(path: str | os.PathLike[str] | None = None, *, validate_first: bool = True,
+                 ) -> Dataset:
+    """Load every table of the data package at ``path`` (default: the shipped data).
+
+    The data is validated first; if it has any problem, DataValidationError is
+    raised listing them, and nothing is loaded. ``validate_first=False`` skips
+    the check (for benchmarks and for data you have just validated yourself).
+    """
+    root = find_data(path)
+    descriptor = (root / "datapackage.json").read_bytes()
+    pkg = read_package(root)
+    try:
+        raw = _read_package_bytes(root, pkg, pkg.names)
+    except FileNotFoundError:
+        raise DataValidationError(validate(root)) from None  # names the missing file
+    if validate_first:
+        fp = _fingerprint(descriptor, raw.values())
+        if not _known_good(fp):
+            report = validate(root)
+            if not report.ok:
+                raise DataValidationError(report)
+            _remember(fp)
+    tables = {r.name: _read(r, raw[r.name]) for r in pkg.resources}
+    return Dataset(path=root, package=pkg, tables=tables)
+
+
+def load_table(name: str, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load one table (validating the whole package, since tables refer to each other)."""
+    return load_dataset(path)[name]

@@ -1,0 +1,564 @@
+"""Check a data package and report every problem in one run.
+
+Three passes, each reporting as ``FILE:ROW:COLUMN: what is wrong; how to fix``:
+
+1. **Files and headers** (here): the file exists, is not empty, is UTF-8, and its
+   header names exactly the schema's columns (in any order).
+2. **Cells and keys** (Frictionless): types, required values, allowed values,
+   patterns, ranges, primary keys and foreign keys. Frictionless is a well-kept
+   implementation of the Table Schema standard our ``datapackage.json`` is
+   written in, so we use it rather than re-writing those checks.
+3. **analogylab's own rules** (here): what Table Schema cannot say, declared in
+   the schema as ``x-references`` (each item of a list is a key elsewhere) and
+   ``x-rules`` (checks across fields or tables; see ``analogylab.schema.RULES``).
+
+ROW is the row number a spreadsheet shows: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from analogylab.errors import DataNotFoundError, DataPackageError
+from analogylab.schema import Field, Package, Resource, read_package
+
+__all__ = ["Problem", "ValidationReport", "find_data", "validate"]
+
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as possible."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    hint: str
+    code: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+            if self.column:
+                where += f":{self.column}"
+        elif self.column:
+            where += f":-:{self.column}"
+        return f"{where}: {self.message}; {self.hint}"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of ``validate``: problems (none means good) and row counts."""
+
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no problems."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line for humans."""
+        total = sum(self.rows.values())
+        if self.ok:
+            return f"{self.path}: {len(self.rows)} tables, {total} rows, no problems"
+        files = len({p.file for p in self.problems})
+        return f"{self.path}: {len(self.problems)} problem(s) in {files} file(s)"
+
+    def __str__(self) -> str:
+        return "\n".join([*(str(p) for p in self.problems), self.summary()])
+
+    def __repr__(self) -> str:
+        return f"<ValidationReport {self.summary()}>"
+
+    def _repr_markdown_(self) -> str:
+        if self.ok:
+            return f"**Valid.** {self.summary()}"
+        items = "\n".join(f"- `{p}`" for p in self.problems)
+        return f"**{self.summary()}**\n\n{items}"
+
+
+def find_data(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the folder holding ``datapackage.json``.
+
+    Looks, in order, at ``path`` (a folder or the datapackage.json itself), the
+    ``ANALOGYLAB_DATA`` environment variable, the data shipped inside an
+    installed package, and the ``data/`` folder of a source checkout.
+    """
+    if path is None:
+        env = os.environ.get("ANALOGYLAB_DATA")
+        if env:
+            path = env
+    if path is not None:
+        p = Path(path)
+        if p.name == "datapackage.json":
+            p = p.parent
+        if not (p / "datapackage.json").is_file():
+            raise DataNotFoundError(
+                f"{p}: no datapackage.json in this folder; give the folder that holds "
+                "datapackage.json and the CSV files"
+            )
+        return p
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent.parent / "data"):
+        if (candidate / "datapackage.json").is_file():
+            return candidate
+    raise DataNotFoundError(
+        "the shipped data was not found: reinstall analogylab, or pass the data folder "
+        "(load_dataset('path/to/data')) or set ANALOGYLAB_DATA"
+    )
+
+
+def _display(root: Path, name: str) -> str:
+    p = root / name
+    try:
+        return os.path.relpath(p)
+    except ValueError:  # another drive on Windows
+        return str(p)
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _choices(values: Iterable[str], limit: int = 12) -> str:
+    vals = list(values)
+    shown = ", ".join(vals[:limit])
+    return shown + (f", ... ({len(vals)} in all)" if len(vals) > limit else "")
+
+
+# --- pass 1: files and headers ------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """A resource's raw rows, kept for pass 3."""
+
+    resource: Resource
+    file: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, cells)
+    bom: bool = False
+    header_ok: bool = True
+    indexes: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+
+def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | None:
+    file = _display(root, res.path)
+    try:
+        raw = (root / res.path).read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(file, None, None, "the file is missing",
+                                f"create it with the header row: {','.join(res.field_names)}",
+                                "missing-file"))
+        return None
+    bom = raw.startswith(_BOM)
+    if bom:
+        raw = raw[len(_BOM):]
+    if not raw.strip():
+        problems.append(Problem(file, None, None, "the file is empty",
+                                f"it needs at least the header row: {','.join(res.field_names)}",
+                                "empty-file"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        problems.append(Problem(
+            file, line, None,
+            f"the file is not UTF-8 text (byte 0x{raw[e.start]:02X} cannot be read)",
+            "save it again as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8; in LibreOffice: "
+            "Character set Unicode (UTF-8))", "encoding"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    table = _Table(res, file, header, [], bom)
+    expected = res.field_names
+    seen: set[str] = set()
+    for h in header:
+        if not h:
+            problems.append(Problem(file, 1, None, "a column has no name in the header row",
+                                    "name it, or delete the empty column", "blank-label"))
+            table.header_ok = False
+        elif h in seen:
+            problems.append(Problem(file, 1, h, f"column '{h}' appears twice",
+                                    "delete or rename one of them", "duplicate-label"))
+            table.header_ok = False
+        elif h not in expected:
+            problems.append(Problem(
+                file, 1, h, f"unknown column '{h}'{_suggest(h, expected)}",
+                f"rename it to one of the schema's columns ({', '.join(expected)}), or add "
+                "the column to datapackage.json first (CONTRIBUTING.md, 'Add a column')",
+                "extra-label"))
+            table.header_ok = False
+        seen.add(h)
+    for name in expected:
+        if name not in seen:
+            f = res.field(name)
+            how = "add the column" + (" and fill it in for every row" if f.required else "")
+            problems.append(Problem(file, 1, name, f"missing column '{name}'",
+                                    f"{how} ({f.description})", "missing-label"))
+            table.header_ok = False
+    for rownum, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue  # Frictionless reports blank rows
+        table.rows.append((rownum, dict(zip(header, cells, strict=False))))
+    return table
+
+
+# --- pass 2: Frictionless ----------------------------------------------------------------
+
+_TYPE_HINTS = {
+    "date": "write the date as YYYY-MM-DD, e.g. 1979-12-24 (for a month only: 1979-12-01 "
+    "with precision 'month')",
+    "integer": "write a whole number with digits only: no commas, spaces or units (e.g. 1985)",
+    "number": "write a plain number: digits and at most one decimal point, no thousands "
+    "separators, currency signs or units (e.g. 630 or 0.695)",
+    "boolean": "write true or false",
+    "list": "write ids separated by ';' with no spaces",
+}
+
+
+def _field_or_none(res: Resource, name: str | None) -> Field | None:
+    if not name:
+        return None
+    try:
+        return res.field(name)
+    except KeyError:
+        return None
+
+
+def _constraint_problem(file: str, row: int | None, col: str | None, cell: Any,
+                        note: str, fld: Field | None) -> Problem:
+    if '"required"' in note:
+        what = fld.description if fld else ""
+        return Problem(file, row, col, "a required value is missing",
+                       f"fill it in: {what}".rstrip(": "), "missing-value")
+    if '"enum"' in note and fld and fld.enum:
+        return Problem(file, row, col,
+                       f"'{cell}' is not an allowed value{_suggest(str(cell), fld.enum)}",
+                       f"use one of: {_choices(fld.enum)}", "not-allowed")
+    if '"pattern"' in note:
+        return Problem(file, row, col, f"'{cell}' is not a valid id",
+                       "ids use lower-case letters, digits and hyphens only, starting with a "
+                       "letter or digit (e.g. e80-1979-12-intervention)", "bad-id")
+    if '"minimum"' in note or '"maximum"' in note:
+        lo = fld.minimum if fld else None
+        hi = fld.maximum if fld else None
+        return Problem(file, row, col, f"{cell} is out of range",
+                       f"use a value from {lo} to {hi}", "out-of-range")
+    return Problem(file, row, col, f"'{cell}' breaks a rule of this column ({note})",
+                   "correct the value", "constraint")
+
+
+def _import_frictionless() -> Any:
+    """Import Frictionless, skipping one slow, unused part of jsonschema.
+
+    jsonschema checks the "iri" string format with rfc3987_syntax when that is
+    installed (Jupyter installs it), and importing it compiles dozens of grammars:
+    about 1.5 s to 3.5 s here. No datapackage.json field uses that format, so
+    jsonschema is imported while rfc3987_syntax is hidden, then the hiding is
+    undone so that any later `import rfc3987_syntax` works as usual.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import frictionless
+
+    return frictionless
+
+
+def _frictionless_pass(pkg: Package, tables: dict[str, _Table],
+                       problems: list[Problem]) -> None:
+    frictionless = _import_frictionless()
+
+    descriptor = dict(pkg.descriptor)
+    kept = [r for r in descriptor["resources"] if r["name"] in tables]
+    resources = []
+    for r in kept:
+        r = dict(r)
+        table = tables[r["name"]]
+        if table.bom:
+            r["encoding"] = "utf-8-sig"
+        schema = dict(r.get("schema", {}))
+        fks = [fk for fk in schema.get("foreignKeys", [])
+               if (fk["reference"].get("resource") or r["name"]) in tables]
+        if fks:
+            schema["foreignKeys"] = fks
+        else:
+            schema.pop("foreignKeys", None)
+        if not table.header_ok or table.header != tables[r["name"]].resource.field_names:
+            # Pass 1 reported the header; validate the cells by column name.
+            present = set(table.header)
+            schema["fields"] = [f for f in schema["fields"] if f["name"] in present]
+            if any(k not in present for k in schema.get("primaryKey", [])):
+                schema.pop("primaryKey", None)
+            schema["foreignKeys"] = [fk for fk in schema.get("foreignKeys", [])
+                                     if all(f in present for f in fk["fields"])]
+            schema["fieldsMatch"] = "partial"  # map columns by name, not position
+        r["schema"] = schema
+        resources.append(r)
+    descriptor["resources"] = resources
+    package = frictionless.Package(descriptor, basepath=str(pkg.root))
+    report = package.validate(limit_errors=10_000)
+    by_name = {t.resource.name: t for t in tables.values()}
+    for task in report.tasks:
+        table = by_name.get(task.name)
+        if table is None:
+            continue
+        rows = dict(table.rows)
+        for err in task.errors:
+            p = _translate(err, table, rows)
+            if p is not None:
+                problems.append(p)
+
+
+def _translate(err: Any, table: _Table, rows: dict[int, dict[str, str]]) -> Problem | None:
+    res, file = table.resource, table.file
+    code = err.type
+    row = getattr(err, "row_number", None)
+    col = getattr(err, "field_name", None) or None
+    cell = getattr(err, "cell", None)
+    fld = _field_or_none(res, col)
+    if code in {"extra-label", "missing-label", "incorrect-label", "duplicate-label",
+                "blank-label", "blank-header"}:
+        return None  # pass 1 reported headers in teacher's terms
+    if code == "type-error":
+        kind = fld.kind if fld else "value"
+        hint = _TYPE_HINTS.get(fld.type if fld else "", "correct the value")
+        return Problem(file, row, col, f"'{cell}' is not a valid {kind}", hint, "bad-type")
+    if code == "constraint-error":
+        return _constraint_problem(file, row, col, cell, err.note, fld)
+    if code == "primary-key":
+        key = res.primary_key
+        cells = rows.get(row or -1, {})
+        value = ", ".join(f"{k}='{cells.get(k, '')}'" for k in key)
+        other = err.note.rsplit("position", 1)[-1].strip() if "same as" in err.note else ""
+        if all(not cells.get(k, "").strip() for k in key):
+            return None  # reported as a missing required value
+        return Problem(file, row, "+".join(key), f"duplicate id: {value} is already used"
+                       + (f" in row {other}" if other else ""),
+                       "give each row its own id (ids never repeat within a table)",
+                       "duplicate-id")
+    if code == "foreign-key":
+        names = list(err.field_names)
+        values = list(err.field_cells)
+        target = err.reference_name or res.name
+        ref_fields = list(err.reference_field_names)
+        if all(not str(v).strip() for v in values):
+            return None
+        pairs = ", ".join(f"{n}='{v}'" for n, v in zip(names, values, strict=False))
+        return Problem(
+            file, row, "+".join(names),
+            f"{pairs} does not match any row of {target}.csv (by {', '.join(ref_fields)})",
+            f"add that row to {target}.csv first, or correct the id", "dangling-reference")
+    if code == "blank-row":
+        return None  # empty lines are harmless: the loader skips them too
+    if code == "extra-cell":
+        return Problem(file, row, None, "the row has more cells than the header has columns",
+                       "a comma inside a text cell needs the whole cell in double quotes",
+                       "extra-cell")
+    if code == "missing-cell":
+        return Problem(file, row, col, "the row has fewer cells than the header has columns",
+                       "add the missing cells (an empty cell is written as nothing between "
+                       "two commas)", "missing-cell")
+    if code == "unique-error":
+        return Problem(file, row, col, f"'{cell}' is used twice", "make each value unique",
+                       "duplicate-value")
+    return Problem(file, row, col, err.message, "correct the file", code)
+
+
+# --- pass 3: analogylab's own rules ----------------------------------------------------------
+
+
+def _parse(fld: Field, raw: str) -> Any:
+    """Parse a cell for comparison; None when empty or malformed (pass 2 reports that)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        if fld.type == "date":
+            return date.fromisoformat(raw)
+        if fld.type in {"number", "integer"}:
+            return float(raw)
+    except ValueError:
+        return None
+    return raw
+
+
+def _items(raw: str, delimiter: str) -> list[str]:
+    return [s.strip() for s in raw.split(delimiter) if s.strip()]
+
+
+def _index(table: _Table, column: str) -> dict[str, dict[str, str]]:
+    """Rows of ``table`` by the value of ``column`` (built once per table and column)."""
+    cached = table.indexes.get(column)
+    if cached is None:
+        cached = table.indexes[column] = {
+            cells.get(column, "").strip(): cells for _, cells in table.rows}
+    return cached
+
+
+def _keys(table: _Table, column: str) -> set[str]:
+    return {cells.get(column, "").strip() for _, cells in table.rows}
+
+
+def _rule_problems(rule: dict[str, Any], table: _Table,
+                   tables: dict[str, _Table]) -> Iterator[Problem]:
+    res, file = table.resource, table.file
+    kind = rule.get("rule")
+    names = [n for n in rule.get("fields", []) if n in table.header]
+    for rownum, cells in table.rows:
+        if kind == "ordered":
+            prev: tuple[str, Any] | None = None
+            for n in names:
+                v = _parse(res.field(n), cells.get(n, ""))
+                if v is None:
+                    continue
+                if prev is not None and v < prev[1]:
+                    yield Problem(file, rownum, n,
+                                  f"{n} ({cells[n].strip()}) is less than {prev[0]} "
+                                  f"({cells[prev[0]].strip()})",
+                                  f"these must not decrease: {' <= '.join(names)}; "
+                                  "swap or correct them", "out-of-order")
+                prev = (n, v)
+        elif kind == "date-precision":
+            d = _parse(res.field(rule["field"]), cells.get(rule["field"], ""))
+            prec = cells.get(rule["precision"], "").strip()
+            if isinstance(d, date) and (
+                (prec == "month" and d.day != 1) or (prec == "year" and (d.month, d.day) != (1, 1))
+            ):
+                fix = d.replace(day=1) if prec == "month" else d.replace(month=1, day=1)
+                yield Problem(file, rownum, rule["field"],
+                              f"{d.isoformat()} is more exact than its precision '{prec}'",
+                              f"write {fix.isoformat()} for a date known only to the {prec}, "
+                              f"or set {rule['precision']} to 'day'", "precision")
+        elif kind == "value-or-range":
+            v, lo, hi = (cells.get(rule[k], "").strip() for k in ("value", "low", "high"))
+            if not v and not (lo and hi):
+                yield Problem(file, rownum, rule["value"], "no figure given",
+                              "fill in value, or both low and high when the sources disagree",
+                              "no-figure")
+            elif bool(lo) != bool(hi):
+                missing = rule["high"] if lo else rule["low"]
+                yield Problem(file, rownum, missing, f"{missing} is missing",
+                              "give both low and high, or neither", "half-range")
+        elif kind == "not-after":
+            other = tables.get(rule["resource"])
+            d = _parse(res.field(rule["field"]), cells.get(rule["field"], ""))
+            if other is None or not isinstance(d, date):
+                continue
+            key = cells.get(rule["key"], "").strip()
+            ocells = _index(other, rule["key"]).get(key)
+            if ocells is not None:
+                limit = _parse(other.resource.field(rule["limit"]),
+                               ocells.get(rule["limit"], ""))
+                if isinstance(limit, date) and d > limit:
+                    yield Problem(file, rownum, rule["field"],
+                                  f"{d.isoformat()} is after the {rule['limit']} of case "
+                                  f"'{key}' ({limit.isoformat()})",
+                                  "only what was known by that date counts as evidence; "
+                                  "correct the date, or record the item as an event",
+                                  "too-late")
+        elif kind == "different":
+            a, b = (cells.get(n, "").strip() for n in rule["fields"])
+            if a and a == b:
+                yield Problem(file, rownum, rule["fields"][1],
+                              f"{rule['fields'][0]} and {rule['fields'][1]} are both '{a}'",
+                              "a comparison needs two different cases", "same-value")
+        elif kind == "same-case":
+            found = []
+            for n, rname in zip(rule["fields"], rule["resources"], strict=True):
+                other = tables.get(rname)
+                hit = _index(other, n).get(cells.get(n, "").strip()) if other else None
+                found.append(hit.get("case_id", "").strip() if hit else None)
+            if None not in found and len(set(found)) > 1:
+                yield Problem(file, rownum, rule["fields"][1],
+                              f"{rule['fields'][0]} belongs to case '{found[0]}' but "
+                              f"{rule['fields'][1]} to case '{found[1]}'",
+                              "rate evidence only against hypotheses of the same case",
+                              "case-mismatch")
+        elif kind == "note-when":
+            flag = cells.get(rule["flag"], "").strip().lower()
+            if flag in {"true", "yes", "1"} and not cells.get(rule["field"], "").strip():
+                yield Problem(file, rownum, rule["field"],
+                              f"{rule['flag']} is true but {rule['field']} is empty",
+                              f"say in {rule['field']} what is disputed and by whom",
+                              "unexplained-flag")
+
+
+def _own_rules(tables: dict[str, _Table], problems: list[Problem]) -> None:
+    for table in tables.values():
+        res = table.resource
+        for fld in res.fields:
+            if fld.references is None or fld.name not in table.header:
+                continue
+            target_name, target_col = fld.references
+            target = tables.get(target_name)
+            if target is None:
+                continue
+            keys = _keys(target, target_col)
+            for rownum, cells in table.rows:
+                for item in _items(cells.get(fld.name, ""), fld.delimiter):
+                    if item not in keys:
+                        problems.append(Problem(
+                            table.file, rownum, fld.name,
+                            f"'{item}' is not among the {target_col} values of "
+                            f"{target_name}.csv{_suggest(item, keys)}",
+                            f"add it to {target_name}.csv first, or correct the id",
+                            "unknown-reference"))
+        for rule in res.rules:
+            problems.extend(_rule_problems(rule, table, tables))
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+
+def validate(path: str | os.PathLike[str] | None = None) -> ValidationReport:
+    """Check the data package at ``path`` (default: the shipped data) and report every problem.
+
+    Never raises for bad data: problems are in the returned report. Raises
+    DataNotFoundError only when there is no data package at all.
+    """
+    root = find_data(path)
+    report = ValidationReport(path=Path(_display(root.parent, root.name)))
+    try:
+        pkg = read_package(root)
+    except DataPackageError as e:
+        report.problems.append(Problem(_display(root, "datapackage.json"), e.line,
+                                       None if e.column is None else str(e.column),
+                                       e.message, e.hint, "descriptor"))
+        return report
+    problems: list[Problem] = []
+    tables: dict[str, _Table] = {}
+    for res in pkg.resources:
+        t = _read_table(root, res, problems)
+        if t is not None:
+            tables[res.name] = t
+            report.rows[res.name] = len(t.rows)
+    if tables:
+        _frictionless_pass(pkg, tables, problems)
+    _own_rules(tables, problems)
+    order = {_display(root, r.path): i for i, r in enumerate(pkg.resources)}
+    report.problems = sorted(
+        set(problems), key=lambda p: (order.get(p.file, 99), p.row or 0, p.column or "", p.message)
+    )
+    return report
