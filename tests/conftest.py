@@ -14,7 +14,6 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,8 +67,8 @@ def ds():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def data_copy(shipped: Path, tmp_path: Path) -> Iterator[Path]:
+def data_copy(shipped: Path, tmp_path: Path) -> Path:
     """A private copy of the shipped data, as a teacher would make to edit it."""
     dest = tmp_path / "data"
     shutil.copytree(shipped, dest)
-    yield dest
+    return dest

@@ -41,7 +41,7 @@ def rename_column(folder: Path, table: str, old: str, new: str) -> None:
 def drop_column(folder: Path, table: str, column: str) -> None:
     rows = read(folder, table)
     i = rows[0].index(column)
-    write(folder, table, [r[:i] + r[i + 1:] for r in rows])
+    write(folder, table, [r[:i] + r[i + 1 :] for r in rows])
 
 
 def append_row(folder: Path, table: str, values: dict[str, str]) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import csvedit as ce
 import pytest
 
+import csvedit as ce
 from analogylab.cli import main
 
 

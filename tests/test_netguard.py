@@ -12,8 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import netguard
 import pytest
+
+import netguard
 
 
 @pytest.fixture
@@ -32,8 +33,9 @@ def test_connect_to_another_host_is_refused_and_logged(private_log: Path) -> Non
     assert "connect 192.0.2.1:80" in private_log.read_text()
 
 
-def test_name_lookup_is_refused(private_log: Path) -> None:
-    with pytest.raises(netguard.NetworkBlockedError, match="lookup example.org"):
+@pytest.mark.usefixtures("private_log")
+def test_name_lookup_is_refused() -> None:
+    with pytest.raises(netguard.NetworkBlockedError, match=r"lookup example\.org"):
         socket.getaddrinfo("example.org", 443)
 
 
@@ -68,7 +70,7 @@ def test_lesson_kernels_are_guarded(private_log: Path) -> None:
             "import urllib.request\n"
             "try:\n    urllib.request.urlopen('http://192.0.2.1/', timeout=1)\n"
             "except Exception as e:\n    print(type(e).__name__, e)",
-            output_hook=lambda m: outputs.append(m), timeout=60)
+            output_hook=outputs.append, timeout=60)
         text = "".join(m["content"].get("text", "") for m in outputs
                        if m["msg_type"] == "stream")
     finally:

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import csvedit as ce
 import pytest
 
+import csvedit as ce
 from analogylab import validate
 from analogylab.cli import main
 
@@ -162,7 +162,8 @@ def test_corpus_is_large_enough() -> None:
 
 @pytest.mark.parametrize(("mutate", "file", "row", "column", "words"),
                          [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS])
-def test_broken_data_is_reported_where_it_is(data_copy: Path, mutate: Mutation, file: str,
+def test_broken_data_is_reported_where_it_is(  # noqa: PLR0917  (pytest passes parameters by position)
+                                              data_copy: Path, mutate: Mutation, file: str,
                                               row: int | None, column: str | None,
                                               words: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,11 +25,17 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 
 def refresh(path: Path, timeout: int) -> None:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()
-    nb.metadata = {"kernelspec": KERNELSPEC,
-                   "language_info": {"name": "python", "pygments_lexer": "ipython3"}}
+    nb.metadata = {
+        "kernelspec": KERNELSPEC,
+        "language_info": {"name": "python", "pygments_lexer": "ipython3"},
+    }
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:02d}"
         cell.metadata.pop("execution", None)

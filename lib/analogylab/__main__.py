@@ -1,3 +1,7 @@
-from analogylab.cli import main
+"""``python -m analogylab`` runs the command line."""
+
 import sys
+
+from analogylab.cli import main
+
 sys.exit(main())

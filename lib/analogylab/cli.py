@@ -14,13 +14,13 @@ from collections.abc import Sequence
 
 from analogylab._version import __version__
 from analogylab.errors import AnalogylabError
+from analogylab.schema import read_package
+from analogylab.validate import find_data, validate
 
 __all__ = ["main"]
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from analogylab.validate import validate
-
     report = validate(args.path)
     for p in report.problems:
         print(p)
@@ -29,9 +29,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from analogylab.schema import read_package
-    from analogylab.validate import find_data, validate
-
     root = find_data(args.path)
     pkg = read_package(root)
     report = validate(root)

@@ -32,8 +32,9 @@ class DataNotFoundError(AnalogylabError, FileNotFoundError):
 class DataPackageError(AnalogylabError, ValueError):
     """``datapackage.json`` itself cannot be read (bad JSON, a resource without a schema)."""
 
-    def __init__(self, file: str, message: str, hint: str, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self, file: str, message: str, hint: str, line: int | None = None, column: int | None = None
+    ) -> None:
         self.file, self.message, self.hint = file, message, hint
         self.line, self.column = line, column
         where = file if line is None else f"{file}:{line}:{column}"
@@ -51,7 +52,9 @@ class DataValidationError(AnalogylabError, ValueError):
         lines = [str(p) for p in report.problems[:shown]]
         more = len(report.problems) - shown
         if more > 0:
-            lines.append(f"... and {more} more: run `analogylab validate {report.path}` to see all.")
+            lines.append(
+                f"... and {more} more: run `analogylab validate {report.path}` to see all."
+            )
         super().__init__(
             f"the data in {report.path} has {len(report.problems)} problem(s), "
             "so nothing was loaded:\n" + "\n".join(lines)

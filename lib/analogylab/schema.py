@@ -187,14 +187,18 @@ def read_package(root: Path) -> Package:
         descriptor = json.loads(text)
     except json.JSONDecodeError as e:
         raise DataPackageError(
-            str(path), f"not valid JSON ({e.msg})",
-            "look for a missing comma, quote or bracket near that point", e.lineno, e.colno
+            str(path),
+            f"not valid JSON ({e.msg})",
+            "look for a missing comma, quote or bracket near that point",
+            e.lineno,
+            e.colno,
         ) from None
     try:
         resources = tuple(_resource(r) for r in descriptor["resources"])
     except (KeyError, TypeError) as e:
         raise DataPackageError(
-            str(path), f"a resource lacks the part {e}",
+            str(path),
+            f"a resource lacks the part {e}",
             "every resource needs a name, a path and a schema with fields "
             "(CONTRIBUTING.md, 'Add a table')",
         ) from None

@@ -163,27 +163,47 @@ def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | 
     try:
         raw = (root / res.path).read_bytes()
     except FileNotFoundError:
-        problems.append(Problem(file, None, None, "the file is missing",
-                                f"create it with the header row: {','.join(res.field_names)}",
-                                "missing-file"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                "the file is missing",
+                f"create it with the header row: {','.join(res.field_names)}",
+                "missing-file",
+            )
+        )
         return None
     bom = raw.startswith(_BOM)
     if bom:
-        raw = raw[len(_BOM):]
+        raw = raw[len(_BOM) :]
     if not raw.strip():
-        problems.append(Problem(file, None, None, "the file is empty",
-                                f"it needs at least the header row: {','.join(res.field_names)}",
-                                "empty-file"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                "the file is empty",
+                f"it needs at least the header row: {','.join(res.field_names)}",
+                "empty-file",
+            )
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        problems.append(Problem(
-            file, line, None,
-            f"the file is not UTF-8 text (byte 0x{raw[e.start]:02X} cannot be read)",
-            "save it again as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8; in LibreOffice: "
-            "Character set Unicode (UTF-8))", "encoding"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                f"the file is not UTF-8 text (byte 0x{raw[e.start]:02X} cannot be read)",
+                "save it again as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8; in LibreOffice: "
+                "Character set Unicode (UTF-8))",
+                "encoding",
+            )
+        )
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
@@ -192,27 +212,57 @@ def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | 
     seen: set[str] = set()
     for h in header:
         if not h:
-            problems.append(Problem(file, 1, None, "a column has no name in the header row",
-                                    "name it, or delete the empty column", "blank-label"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    None,
+                    "a column has no name in the header row",
+                    "name it, or delete the empty column",
+                    "blank-label",
+                )
+            )
             table.header_ok = False
         elif h in seen:
-            problems.append(Problem(file, 1, h, f"column '{h}' appears twice",
-                                    "delete or rename one of them", "duplicate-label"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    h,
+                    f"column '{h}' appears twice",
+                    "delete or rename one of them",
+                    "duplicate-label",
+                )
+            )
             table.header_ok = False
         elif h not in expected:
-            problems.append(Problem(
-                file, 1, h, f"unknown column '{h}'{_suggest(h, expected)}",
-                f"rename it to one of the schema's columns ({', '.join(expected)}), or add "
-                "the column to datapackage.json first (CONTRIBUTING.md, 'Add a column')",
-                "extra-label"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    h,
+                    f"unknown column '{h}'{_suggest(h, expected)}",
+                    f"rename it to one of the schema's columns ({', '.join(expected)}), or add "
+                    "the column to datapackage.json first (CONTRIBUTING.md, 'Add a column')",
+                    "extra-label",
+                )
+            )
             table.header_ok = False
         seen.add(h)
     for name in expected:
         if name not in seen:
             f = res.field(name)
             how = "add the column" + (" and fill it in for every row" if f.required else "")
-            problems.append(Problem(file, 1, name, f"missing column '{name}'",
-                                    f"{how} ({f.description})", "missing-label"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    name,
+                    f"missing column '{name}'",
+                    f"{how} ({f.description})",
+                    "missing-label",
+                )
+            )
             table.header_ok = False
     for rownum, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
@@ -243,27 +293,57 @@ def _field_or_none(res: Resource, name: str | None) -> Field | None:
         return None
 
 
-def _constraint_problem(file: str, row: int | None, col: str | None, cell: Any,
-                        note: str, fld: Field | None) -> Problem:
+def _constraint_problem(  # noqa: PLR0917
+    file: str, row: int | None, col: str | None, cell: Any, note: str, fld: Field | None
+) -> Problem:
     if '"required"' in note:
         what = fld.description if fld else ""
-        return Problem(file, row, col, "a required value is missing",
-                       f"fill it in: {what}".rstrip(": "), "missing-value")
+        return Problem(
+            file,
+            row,
+            col,
+            "a required value is missing",
+            f"fill it in: {what}".rstrip(": "),
+            "missing-value",
+        )
     if '"enum"' in note and fld and fld.enum:
-        return Problem(file, row, col,
-                       f"'{cell}' is not an allowed value{_suggest(str(cell), fld.enum)}",
-                       f"use one of: {_choices(fld.enum)}", "not-allowed")
+        return Problem(
+            file,
+            row,
+            col,
+            f"'{cell}' is not an allowed value{_suggest(str(cell), fld.enum)}",
+            f"use one of: {_choices(fld.enum)}",
+            "not-allowed",
+        )
     if '"pattern"' in note:
-        return Problem(file, row, col, f"'{cell}' is not a valid id",
-                       "ids use lower-case letters, digits and hyphens only, starting with a "
-                       "letter or digit (e.g. e80-1979-12-intervention)", "bad-id")
+        return Problem(
+            file,
+            row,
+            col,
+            f"'{cell}' is not a valid id",
+            "ids use lower-case letters, digits and hyphens only, starting with a "
+            "letter or digit (e.g. e80-1979-12-intervention)",
+            "bad-id",
+        )
     if '"minimum"' in note or '"maximum"' in note:
         lo = fld.minimum if fld else None
         hi = fld.maximum if fld else None
-        return Problem(file, row, col, f"{cell} is out of range",
-                       f"use a value from {lo} to {hi}", "out-of-range")
-    return Problem(file, row, col, f"'{cell}' breaks a rule of this column ({note})",
-                   "correct the value", "constraint")
+        return Problem(
+            file,
+            row,
+            col,
+            f"{cell} is out of range",
+            f"use a value from {lo} to {hi}",
+            "out-of-range",
+        )
+    return Problem(
+        file,
+        row,
+        col,
+        f"'{cell}' breaks a rule of this column ({note})",
+        "correct the value",
+        "constraint",
+    )
 
 
 def _import_frictionless() -> Any:
@@ -278,29 +358,31 @@ def _import_frictionless() -> Any:
     if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
         try:
-            import jsonschema  # noqa: F401
+            import jsonschema  # noqa: F401, PLC0415
         finally:
             del sys.modules["rfc3987_syntax"]
-    import frictionless
+    import frictionless  # noqa: PLC0415  (slow to import: only when validating)
 
     return frictionless
 
 
-def _frictionless_pass(pkg: Package, tables: dict[str, _Table],
-                       problems: list[Problem]) -> None:
+def _frictionless_pass(pkg: Package, tables: dict[str, _Table], problems: list[Problem]) -> None:
     frictionless = _import_frictionless()
 
     descriptor = dict(pkg.descriptor)
     kept = [r for r in descriptor["resources"] if r["name"] in tables]
     resources = []
-    for r in kept:
-        r = dict(r)
+    for original in kept:
+        r = dict(original)
         table = tables[r["name"]]
         if table.bom:
             r["encoding"] = "utf-8-sig"
         schema = dict(r.get("schema", {}))
-        fks = [fk for fk in schema.get("foreignKeys", [])
-               if (fk["reference"].get("resource") or r["name"]) in tables]
+        fks = [
+            fk
+            for fk in schema.get("foreignKeys", [])
+            if (fk["reference"].get("resource") or r["name"]) in tables
+        ]
         if fks:
             schema["foreignKeys"] = fks
         else:
@@ -311,8 +393,11 @@ def _frictionless_pass(pkg: Package, tables: dict[str, _Table],
             schema["fields"] = [f for f in schema["fields"] if f["name"] in present]
             if any(k not in present for k in schema.get("primaryKey", [])):
                 schema.pop("primaryKey", None)
-            schema["foreignKeys"] = [fk for fk in schema.get("foreignKeys", [])
-                                     if all(f in present for f in fk["fields"])]
+            schema["foreignKeys"] = [
+                fk
+                for fk in schema.get("foreignKeys", [])
+                if all(f in present for f in fk["fields"])
+            ]
             schema["fieldsMatch"] = "partial"  # map columns by name, not position
         r["schema"] = schema
         resources.append(r)
@@ -321,25 +406,33 @@ def _frictionless_pass(pkg: Package, tables: dict[str, _Table],
     report = package.validate(limit_errors=10_000)
     by_name = {t.resource.name: t for t in tables.values()}
     for task in report.tasks:
-        table = by_name.get(task.name)
-        if table is None:
+        found = by_name.get(task.name)
+        if found is None:
             continue
-        rows = dict(table.rows)
+        rows = dict(found.rows)
         for err in task.errors:
-            p = _translate(err, table, rows)
+            p = _translate(err, found, rows)
             if p is not None:
                 problems.append(p)
 
 
-def _translate(err: Any, table: _Table, rows: dict[int, dict[str, str]]) -> Problem | None:
+def _translate(  # noqa: PLR0911  (one return per kind of Frictionless error)
+    err: Any, table: _Table, rows: dict[int, dict[str, str]]
+) -> Problem | None:
     res, file = table.resource, table.file
     code = err.type
     row = getattr(err, "row_number", None)
     col = getattr(err, "field_name", None) or None
     cell = getattr(err, "cell", None)
     fld = _field_or_none(res, col)
-    if code in {"extra-label", "missing-label", "incorrect-label", "duplicate-label",
-                "blank-label", "blank-header"}:
+    if code in {
+        "extra-label",
+        "missing-label",
+        "incorrect-label",
+        "duplicate-label",
+        "blank-label",
+        "blank-header",
+    }:
         return None  # pass 1 reported headers in teacher's terms
     if code == "type-error":
         kind = fld.kind if fld else "value"
@@ -354,10 +447,14 @@ def _translate(err: Any, table: _Table, rows: dict[int, dict[str, str]]) -> Prob
         other = err.note.rsplit("position", 1)[-1].strip() if "same as" in err.note else ""
         if all(not cells.get(k, "").strip() for k in key):
             return None  # reported as a missing required value
-        return Problem(file, row, "+".join(key), f"duplicate id: {value} is already used"
-                       + (f" in row {other}" if other else ""),
-                       "give each row its own id (ids never repeat within a table)",
-                       "duplicate-id")
+        return Problem(
+            file,
+            row,
+            "+".join(key),
+            f"duplicate id: {value} is already used" + (f" in row {other}" if other else ""),
+            "give each row its own id (ids never repeat within a table)",
+            "duplicate-id",
+        )
     if code == "foreign-key":
         names = list(err.field_names)
         values = list(err.field_cells)
@@ -367,22 +464,37 @@ def _translate(err: Any, table: _Table, rows: dict[int, dict[str, str]]) -> Prob
             return None
         pairs = ", ".join(f"{n}='{v}'" for n, v in zip(names, values, strict=False))
         return Problem(
-            file, row, "+".join(names),
+            file,
+            row,
+            "+".join(names),
             f"{pairs} does not match any row of {target}.csv (by {', '.join(ref_fields)})",
-            f"add that row to {target}.csv first, or correct the id", "dangling-reference")
+            f"add that row to {target}.csv first, or correct the id",
+            "dangling-reference",
+        )
     if code == "blank-row":
         return None  # empty lines are harmless: the loader skips them too
     if code == "extra-cell":
-        return Problem(file, row, None, "the row has more cells than the header has columns",
-                       "a comma inside a text cell needs the whole cell in double quotes",
-                       "extra-cell")
+        return Problem(
+            file,
+            row,
+            None,
+            "the row has more cells than the header has columns",
+            "a comma inside a text cell needs the whole cell in double quotes",
+            "extra-cell",
+        )
     if code == "missing-cell":
-        return Problem(file, row, col, "the row has fewer cells than the header has columns",
-                       "add the missing cells (an empty cell is written as nothing between "
-                       "two commas)", "missing-cell")
+        return Problem(
+            file,
+            row,
+            col,
+            "the row has fewer cells than the header has columns",
+            "add the missing cells (an empty cell is written as nothing between two commas)",
+            "missing-cell",
+        )
     if code == "unique-error":
-        return Problem(file, row, col, f"'{cell}' is used twice", "make each value unique",
-                       "duplicate-value")
+        return Problem(
+            file, row, col, f"'{cell}' is used twice", "make each value unique", "duplicate-value"
+        )
     return Problem(file, row, col, err.message, "correct the file", code)
 
 
@@ -413,7 +525,8 @@ def _index(table: _Table, column: str) -> dict[str, dict[str, str]]:
     cached = table.indexes.get(column)
     if cached is None:
         cached = table.indexes[column] = {
-            cells.get(column, "").strip(): cells for _, cells in table.rows}
+            cells.get(column, "").strip(): cells for _, cells in table.rows
+        }
     return cached
 
 
@@ -421,8 +534,9 @@ def _keys(table: _Table, column: str) -> set[str]:
     return {cells.get(column, "").strip() for _, cells in table.rows}
 
 
-def _rule_problems(rule: dict[str, Any], table: _Table,
-                   tables: dict[str, _Table]) -> Iterator[Problem]:
+def _rule_problems(  # noqa: PLR0912  (one branch per rule kind, each short)
+    rule: dict[str, Any], table: _Table, tables: dict[str, _Table]
+) -> Iterator[Problem]:
     res, file = table.resource, table.file
     kind = rule.get("rule")
     names = [n for n in rule.get("fields", []) if n in table.header]
@@ -434,11 +548,15 @@ def _rule_problems(rule: dict[str, Any], table: _Table,
                 if v is None:
                     continue
                 if prev is not None and v < prev[1]:
-                    yield Problem(file, rownum, n,
-                                  f"{n} ({cells[n].strip()}) is less than {prev[0]} "
-                                  f"({cells[prev[0]].strip()})",
-                                  f"these must not decrease: {' <= '.join(names)}; "
-                                  "swap or correct them", "out-of-order")
+                    yield Problem(
+                        file,
+                        rownum,
+                        n,
+                        f"{n} ({cells[n].strip()}) is less than {prev[0]} "
+                        f"({cells[prev[0]].strip()})",
+                        f"these must not decrease: {' <= '.join(names)}; swap or correct them",
+                        "out-of-order",
+                    )
                 prev = (n, v)
         elif kind == "date-precision":
             d = _parse(res.field(rule["field"]), cells.get(rule["field"], ""))
@@ -447,20 +565,36 @@ def _rule_problems(rule: dict[str, Any], table: _Table,
                 (prec == "month" and d.day != 1) or (prec == "year" and (d.month, d.day) != (1, 1))
             ):
                 fix = d.replace(day=1) if prec == "month" else d.replace(month=1, day=1)
-                yield Problem(file, rownum, rule["field"],
-                              f"{d.isoformat()} is more exact than its precision '{prec}'",
-                              f"write {fix.isoformat()} for a date known only to the {prec}, "
-                              f"or set {rule['precision']} to 'day'", "precision")
+                yield Problem(
+                    file,
+                    rownum,
+                    rule["field"],
+                    f"{d.isoformat()} is more exact than its precision '{prec}'",
+                    f"write {fix.isoformat()} for a date known only to the {prec}, "
+                    f"or set {rule['precision']} to 'day'",
+                    "precision",
+                )
         elif kind == "value-or-range":
             v, lo, hi = (cells.get(rule[k], "").strip() for k in ("value", "low", "high"))
             if not v and not (lo and hi):
-                yield Problem(file, rownum, rule["value"], "no figure given",
-                              "fill in value, or both low and high when the sources disagree",
-                              "no-figure")
+                yield Problem(
+                    file,
+                    rownum,
+                    rule["value"],
+                    "no figure given",
+                    "fill in value, or both low and high when the sources disagree",
+                    "no-figure",
+                )
             elif bool(lo) != bool(hi):
                 missing = rule["high"] if lo else rule["low"]
-                yield Problem(file, rownum, missing, f"{missing} is missing",
-                              "give both low and high, or neither", "half-range")
+                yield Problem(
+                    file,
+                    rownum,
+                    missing,
+                    f"{missing} is missing",
+                    "give both low and high, or neither",
+                    "half-range",
+                )
         elif kind == "not-after":
             other = tables.get(rule["resource"])
             d = _parse(res.field(rule["field"]), cells.get(rule["field"], ""))
@@ -469,21 +603,29 @@ def _rule_problems(rule: dict[str, Any], table: _Table,
             key = cells.get(rule["key"], "").strip()
             ocells = _index(other, rule["key"]).get(key)
             if ocells is not None:
-                limit = _parse(other.resource.field(rule["limit"]),
-                               ocells.get(rule["limit"], ""))
+                limit = _parse(other.resource.field(rule["limit"]), ocells.get(rule["limit"], ""))
                 if isinstance(limit, date) and d > limit:
-                    yield Problem(file, rownum, rule["field"],
-                                  f"{d.isoformat()} is after the {rule['limit']} of case "
-                                  f"'{key}' ({limit.isoformat()})",
-                                  "only what was known by that date counts as evidence; "
-                                  "correct the date, or record the item as an event",
-                                  "too-late")
+                    yield Problem(
+                        file,
+                        rownum,
+                        rule["field"],
+                        f"{d.isoformat()} is after the {rule['limit']} of case "
+                        f"'{key}' ({limit.isoformat()})",
+                        "only what was known by that date counts as evidence; "
+                        "correct the date, or record the item as an event",
+                        "too-late",
+                    )
         elif kind == "different":
             a, b = (cells.get(n, "").strip() for n in rule["fields"])
             if a and a == b:
-                yield Problem(file, rownum, rule["fields"][1],
-                              f"{rule['fields'][0]} and {rule['fields'][1]} are both '{a}'",
-                              "a comparison needs two different cases", "same-value")
+                yield Problem(
+                    file,
+                    rownum,
+                    rule["fields"][1],
+                    f"{rule['fields'][0]} and {rule['fields'][1]} are both '{a}'",
+                    "a comparison needs two different cases",
+                    "same-value",
+                )
         elif kind == "same-case":
             found = []
             for n, rname in zip(rule["fields"], rule["resources"], strict=True):
@@ -491,18 +633,26 @@ def _rule_problems(rule: dict[str, Any], table: _Table,
                 hit = _index(other, n).get(cells.get(n, "").strip()) if other else None
                 found.append(hit.get("case_id", "").strip() if hit else None)
             if None not in found and len(set(found)) > 1:
-                yield Problem(file, rownum, rule["fields"][1],
-                              f"{rule['fields'][0]} belongs to case '{found[0]}' but "
-                              f"{rule['fields'][1]} to case '{found[1]}'",
-                              "rate evidence only against hypotheses of the same case",
-                              "case-mismatch")
+                yield Problem(
+                    file,
+                    rownum,
+                    rule["fields"][1],
+                    f"{rule['fields'][0]} belongs to case '{found[0]}' but "
+                    f"{rule['fields'][1]} to case '{found[1]}'",
+                    "rate evidence only against hypotheses of the same case",
+                    "case-mismatch",
+                )
         elif kind == "note-when":
             flag = cells.get(rule["flag"], "").strip().lower()
             if flag in {"true", "yes", "1"} and not cells.get(rule["field"], "").strip():
-                yield Problem(file, rownum, rule["field"],
-                              f"{rule['flag']} is true but {rule['field']} is empty",
-                              f"say in {rule['field']} what is disputed and by whom",
-                              "unexplained-flag")
+                yield Problem(
+                    file,
+                    rownum,
+                    rule["field"],
+                    f"{rule['flag']} is true but {rule['field']} is empty",
+                    f"say in {rule['field']} what is disputed and by whom",
+                    "unexplained-flag",
+                )
 
 
 def _own_rules(tables: dict[str, _Table], problems: list[Problem]) -> None:
@@ -519,12 +669,17 @@ def _own_rules(tables: dict[str, _Table], problems: list[Problem]) -> None:
             for rownum, cells in table.rows:
                 for item in _items(cells.get(fld.name, ""), fld.delimiter):
                     if item not in keys:
-                        problems.append(Problem(
-                            table.file, rownum, fld.name,
-                            f"'{item}' is not among the {target_col} values of "
-                            f"{target_name}.csv{_suggest(item, keys)}",
-                            f"add it to {target_name}.csv first, or correct the id",
-                            "unknown-reference"))
+                        problems.append(
+                            Problem(
+                                table.file,
+                                rownum,
+                                fld.name,
+                                f"'{item}' is not among the {target_col} values of "
+                                f"{target_name}.csv{_suggest(item, keys)}",
+                                f"add it to {target_name}.csv first, or correct the id",
+                                "unknown-reference",
+                            )
+                        )
         for rule in res.rules:
             problems.extend(_rule_problems(rule, table, tables))
 
@@ -543,9 +698,16 @@ def validate(path: str | os.PathLike[str] | None = None) -> ValidationReport:
     try:
         pkg = read_package(root)
     except DataPackageError as e:
-        report.problems.append(Problem(_display(root, "datapackage.json"), e.line,
-                                       None if e.column is None else str(e.column),
-                                       e.message, e.hint, "descriptor"))
+        report.problems.append(
+            Problem(
+                _display(root, "datapackage.json"),
+                e.line,
+                None if e.column is None else str(e.column),
+                e.message,
+                e.hint,
+                "descriptor",
+            )
+        )
         return report
     problems: list[Problem] = []
     tables: dict[str, _Table] = {}

@@ -14,6 +14,7 @@ import ipaddress
 import os
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
@@ -44,7 +45,7 @@ def _refuse(what: str, host: Any, port: Any = None) -> None:
     log = os.environ.get("ANALOGYLAB_NETGUARD_LOG")
     if log:
         try:
-            with open(log, "a", encoding="utf-8") as fh:
+            with Path(log).open("a", encoding="utf-8") as fh:
                 fh.write(f"{os.getpid()} {' '.join(sys.argv[:2])} {what} {where}\n")
         except OSError:
             pass

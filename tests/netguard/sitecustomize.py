@@ -6,9 +6,10 @@ and command-line runs in subprocesses, are offline like the test process.
 
 import os
 import sys
+from pathlib import Path
 
 if os.environ.get("ANALOGYLAB_NETGUARD") == "1":
-    sys.path.insert(0, os.path.dirname(__file__))
+    sys.path.insert(0, str(Path(__file__).parent))
     import netguard
 
     netguard.install()
