@@ -61,6 +61,14 @@ def _same_cases(d: Path) -> None:
     ce.set_cell(d, "counterparts", 2, "case_b", ce.get(d, "counterparts", 2, "case_a"))
 
 
+def _rating_across_cases(d: Path) -> None:
+    ce.append_row(d, "hypotheses", {
+        "hypothesis_id": "h-test-1980s", "case_id": "us-mujahideen-1980s",
+        "label": "A 1980s hypothesis", "statement": "Added by a test.", "held_by": "a test",
+        "source_ids": ce.get(d, "sources", 2, "source_id"), "confidence": "C"})
+    ce.set_cell(d, "ratings", 2, "hypothesis_id", "h-test-1980s")
+
+
 def _bad_json(d: Path) -> None:
     p = d / "datapackage.json"
     p.write_text(p.read_text(encoding="utf-8").replace('"resources": [', '"resources" [', 1))
@@ -138,6 +146,8 @@ CORPUS: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
      "evidence.csv", 2, "date", "is after the analysis_date"),
     ("comparison-of-a-case-with-itself", _same_cases,
      "counterparts.csv", 2, "case_b", "are both"),
+    ("rating-across-cases", _rating_across_cases,
+     "ratings.csv", 2, "hypothesis_id", "belongs to case"),
     ("broken-datapackage-json", _bad_json, "datapackage.json", None, None, "not valid JSON"),
 ]
 
