@@ -72,3 +72,11 @@ def data_copy(shipped: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(shipped, dest)
     return dest
+
+
+@pytest.fixture
+def answers_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty answer store of this test's own (ANALOGYLAB_HOME points at it)."""
+    home = tmp_path / "answers"
+    monkeypatch.setenv("ANALOGYLAB_HOME", str(home))
+    return home

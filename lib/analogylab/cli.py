@@ -4,6 +4,14 @@
                                 print one ``FILE:ROW:COLUMN: problem; fix`` line each.
 ``analogylab info [PATH]``      list the tables, their row counts and where the data
                                 was read from.
+
+For students and teachers (answers are kept in the answer store; see README):
+
+``analogylab progress``                    each exercise: attempts and best score
+``analogylab export --format csv|json``    your answers, to hand in (``--out FILE``)
+``analogylab merge FILE... --out FILE``    a class's exports in one table
+``analogylab reset [--lesson NN]``         delete recorded answers (asks first)
+``analogylab build-student OUTDIR``        the lessons without solutions, for students
 """
 
 from __future__ import annotations
@@ -43,6 +51,87 @@ def _info(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _progress(args: argparse.Namespace) -> int:
+    import pandas as pd  # noqa: PLC0415
+
+    from analogylab.exercises import progress  # noqa: PLC0415
+    from analogylab.store import open_store  # noqa: PLC0415
+
+    table = progress(args.lesson)
+    store = open_store()
+    print(f"answers kept in: {store.path}")
+    if table.empty:
+        print("no exercises in the bank" + (f" for lesson {args.lesson}" if args.lesson else ""))
+        return 0
+    shown = table[["exercise_id", "kind", "attempts", "last_status", "earned", "points"]]
+    shown = shown.astype(object).where(shown.notna(), "-")
+    with pd.option_context("display.width", 120, "display.max_rows", 500):
+        print(shown.to_string(index=False, na_rep="-"))
+    tried = int((table.attempts > 0).sum())
+    earned = float(table.earned.fillna(0).sum())
+    print(
+        f"{tried} of {len(table)} exercises tried; {earned:g} of "
+        f"{float(table.points.sum()):g} points"
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from analogylab.store import export_answers, open_store  # noqa: PLC0415
+
+    store = open_store()
+    text = export_answers(store, args.format, args.out, student=args.student)
+    if args.out:
+        n = len(store.attempts())
+        print(f"wrote {n} attempt(s) to {args.out}; hand in that file", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from analogylab.store import merge_exports  # noqa: PLC0415
+
+    table = merge_exports(args.files, args.out)
+    students = table["student"].nunique() if not table.empty else 0
+    print(f"merged {len(table)} attempt(s) from {students} student(s) into {args.out}")
+    return 0
+
+
+def _reset(args: argparse.Namespace) -> int:
+    from analogylab.store import open_store  # noqa: PLC0415
+
+    store = open_store()
+    what = f"lesson {args.lesson}'s" if args.lesson else "ALL"
+    n = len(store.attempts(lesson=args.lesson))
+    if not args.yes:
+        print(
+            f"Delete {what} recorded answers ({n} attempt(s)) in {store.path}? "
+            "Export them first if you need them (analogylab export).",
+            file=sys.stderr,
+        )
+        try:
+            reply = input("Type yes to delete: ")
+        except EOFError:
+            reply = ""
+        if reply.strip().lower() != "yes":
+            print("nothing deleted", file=sys.stderr)
+            return 1
+    deleted = store.reset(args.lesson)
+    print(f"deleted {deleted} attempt(s)")
+    return 0
+
+
+def _build_student(args: argparse.Namespace) -> int:
+    from analogylab.student import build_student  # noqa: PLC0415
+
+    written = build_student(args.outdir, args.notebooks)
+    for path in written:
+        print(path)
+    print(f"wrote the student edition of {len(written)} lesson(s) to {args.outdir}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and for --help)."""
     parser = argparse.ArgumentParser(
@@ -57,6 +146,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="list the tables, their rows and where the data is")
     p.add_argument("path", nargs="?", help="folder with datapackage.json (default: shipped data)")
     p.set_defaults(func=_info)
+    p = sub.add_parser("progress", help="list each exercise with your attempts and score")
+    p.add_argument("--lesson", help="only this lesson, e.g. 02")
+    p.set_defaults(func=_progress)
+    p = sub.add_parser("export", help="write your answers to a file to hand in")
+    p.add_argument("--format", choices=["csv", "json"], default="csv", help="default: csv")
+    p.add_argument("--out", help="file to write (default: print)")
+    p.add_argument("--student", help="your name, put on every row (default: set_student's)")
+    p.set_defaults(func=_export)
+    p = sub.add_parser("merge", help="combine a class's exported answers into one table")
+    p.add_argument("files", nargs="+", help="exported files (.csv or .json)")
+    p.add_argument("--out", required=True, help="file to write (.csv, or .json)")
+    p.set_defaults(func=_merge)
+    p = sub.add_parser("reset", help="delete recorded answers, after asking")
+    p.add_argument("--lesson", help="only this lesson's answers, e.g. 02")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=_reset)
+    p = sub.add_parser("build-student", help="write the lessons without solutions")
+    p.add_argument("outdir", help="folder to write the student edition to")
+    p.add_argument("--notebooks", help="the teacher's lessons (default: notebooks/)")
+    p.set_defaults(func=_build_student)
     return parser
 
 
@@ -68,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnalogylabError as e:
         print(f"analogylab: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

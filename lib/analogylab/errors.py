@@ -9,13 +9,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from analogylab.validate import ValidationReport
+    from collections.abc import Sequence
+
+    from analogylab.validate import Problem, ValidationReport
 
 __all__ = [
     "AnalogylabError",
+    "AnswerStoreError",
+    "AnswerStoreWarning",
     "DataNotFoundError",
     "DataPackageError",
     "DataValidationError",
+    "ExerciseBankError",
+    "NotebookError",
     "UnknownIdError",
     "UnknownTableError",
 ]
@@ -61,6 +67,20 @@ class DataValidationError(AnalogylabError, ValueError):
         )
 
 
+class ExerciseBankError(AnalogylabError, ValueError):
+    """The exercise bank has problems; they are on ``.problems``."""
+
+    def __init__(self, problems: Sequence[Problem], *, shown: int = 10) -> None:
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems[:shown]]
+        if len(self.problems) > shown:
+            lines.append(f"... and {len(self.problems) - shown} more")
+        super().__init__(
+            f"the exercise bank has {len(self.problems)} problem(s); fix them and run the "
+            "cell again (`analogylab validate` lists them all):\n" + "\n".join(lines)
+        )
+
+
 class UnknownTableError(AnalogylabError, KeyError):
     """A table name that the data package does not describe."""
 
@@ -73,3 +93,33 @@ class UnknownIdError(AnalogylabError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class NotebookError(AnalogylabError, ValueError):
+    """A lesson notebook cannot be turned into its student edition.
+
+    ``file`` is the notebook (or folder) at fault, ``cell`` the 1-based number of the
+    cell counting every cell (``None`` when the fault is not in one cell).
+    """
+
+    def __init__(self, file: str, message: str, hint: str, cell: int | None = None) -> None:
+        self.file, self.message, self.hint, self.cell = file, message, hint, cell
+        where = file if cell is None else f"{file}, cell {cell}"
+        super().__init__(f"{where}: {message}; {hint}")
+
+
+class AnswerStoreError(AnalogylabError):
+    """The answer store, or an exported answers file, cannot be used as asked.
+
+    Raised for a store that cannot be opened anywhere (not even in the temporary
+    folder), an answer that cannot be saved, an unknown export format, and a file
+    given to ``merge_exports`` that is not an analogylab answers export.
+    """
+
+
+class AnswerStoreWarning(UserWarning):
+    """Answers are still being saved, but not where or how the student expects.
+
+    Warned when a damaged store was moved aside and a new one started, and when
+    answers go to a temporary folder because the usual one cannot be written.
+    """

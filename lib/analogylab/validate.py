@@ -65,6 +65,7 @@ class ValidationReport:
     path: Path
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    exercises: int | None = None  # exercises in the bank, None when it was not checked
 
     @property
     def ok(self) -> bool:
@@ -74,8 +75,9 @@ class ValidationReport:
     def summary(self) -> str:
         """One line for humans."""
         total = sum(self.rows.values())
+        bank = "" if not self.exercises else f", {self.exercises} exercises"
         if self.ok:
-            return f"{self.path}: {len(self.rows)} tables, {total} rows, no problems"
+            return f"{self.path}: {len(self.rows)} tables, {total} rows{bank}, no problems"
         files = len({p.file for p in self.problems})
         return f"{self.path}: {len(self.problems)} problem(s) in {files} file(s)"
 
@@ -687,11 +689,14 @@ def _own_rules(tables: dict[str, _Table], problems: list[Problem]) -> None:
 # --- the entry point -------------------------------------------------------------------------
 
 
-def validate(path: str | os.PathLike[str] | None = None) -> ValidationReport:
+def validate(
+    path: str | os.PathLike[str] | None = None, *, exercises: bool = True
+) -> ValidationReport:
     """Check the data package at ``path`` (default: the shipped data) and report every problem.
 
-    Never raises for bad data: problems are in the returned report. Raises
-    DataNotFoundError only when there is no data package at all.
+    With ``exercises`` (the default) the exercise bank in ``exercises/`` is
+    checked too. Never raises for bad data: problems are in the returned
+    report. Raises DataNotFoundError only when there is no data package at all.
     """
     root = find_data(path)
     report = ValidationReport(path=Path(_display(root.parent, root.name)))
@@ -723,4 +728,10 @@ def validate(path: str | os.PathLike[str] | None = None) -> ValidationReport:
     report.problems = sorted(
         set(problems), key=lambda p: (order.get(p.file, 99), p.row or 0, p.column or "", p.message)
     )
+    if exercises:
+        from analogylab.bank import read_bank  # noqa: PLC0415  (bank imports this module)
+
+        bank = read_bank(root)
+        report.exercises = len(bank)
+        report.problems.extend(bank.problems)
     return report

@@ -1,0 +1,443 @@
+"""Exercises in plain Python: check an answer, ask for a hint, see the solution, track progress.
+
+``check("ex-02-3", answer)`` marks the answer, records the attempt in the answer
+store (see ``analogylab.store``), shows the feedback and returns it as a
+``Feedback``. The widgets in ``analogylab.exercise_widgets`` call the same
+functions, so what a student sees in a widget and in a cell is the same text.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from analogylab.bank import Bank, Exercise, read_bank
+from analogylab.errors import ExerciseBankError, UnknownIdError
+from analogylab.grading import Graded, grade
+from analogylab.store import AnswerStore, Attempt, open_store
+from analogylab.validate import _suggest, find_data
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Feedback",
+    "check",
+    "get_exercise",
+    "hint",
+    "load_bank",
+    "next_hint",
+    "progress",
+    "progress_by_lesson",
+    "record",
+    "set_student",
+    "solution",
+    "solution_text",
+]
+
+_banks: dict[tuple[str, tuple[tuple[str, int, int], ...]], Bank] = {}
+
+
+def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
+    """The exercise bank of the data folder (default: the shipped data), checked.
+
+    Raises ExerciseBankError listing every problem if any file of the bank has
+    one. Re-reads the files only when one of them changed.
+    """
+    root = find_data(path)
+    folder = root / "exercises"
+    stamp = tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.y*ml"))
+    )
+    key = (str(root.resolve()), stamp)
+    if key not in _banks:
+        bank = read_bank(root)
+        if bank.problems:
+            raise ExerciseBankError(bank.problems)
+        _banks.clear()
+        _banks[key] = bank
+    return _banks[key]
+
+
+def get_exercise(exercise_id: str, path: str | os.PathLike[str] | None = None) -> Exercise:
+    """The exercise with this id, or UnknownIdError naming the closest id."""
+    bank = load_bank(path)
+    if exercise_id not in bank:
+        raise UnknownIdError(
+            f"no exercise {exercise_id!r} in the bank{_suggest(str(exercise_id), bank.exercises)}"
+            "; ids look like ex-02-3 (lesson 02, question 3)"
+        )
+    return bank[exercise_id]
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Feedback:
+    """What a check said: shown as text, kept in the answer store.
+
+    ``correct`` is True or False for marked kinds, None for short text (which
+    the student assesses with the rubric) and for answers that could not be read.
+    ``score`` is the fraction of the points earned (None when not marked).
+    """
+
+    exercise_id: str
+    kind: str
+    correct: bool | None
+    score: float | None
+    points: float
+    message: str  # Markdown
+    status: str  # correct, partial, incorrect, answered, self-assessed, invalid
+    attempts_used: int = 0
+    attempts_allowed: int = 0
+    revealed: bool = False  # the key and its explanations are part of this message
+    answer: Any = None
+    _shown_in: int | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def valid(self) -> bool:
+        """False when the answer could not be read (wrong type or shape)."""
+        return self.status != "invalid"
+
+    @property
+    def earned(self) -> float | None:
+        """Points earned (score times points), None when not marked."""
+        return None if self.score is None else round(self.score * self.points, 2)
+
+    def __str__(self) -> str:
+        return self.message.replace("**", "")
+
+    def __repr__(self) -> str:
+        score = "-" if self.earned is None else f"{self.earned:g}/{self.points:g}"
+        return f"<Feedback {self.exercise_id}: {self.status}, {score} points>"
+
+    def _repr_markdown_(self) -> str:
+        return self.message
+
+    def _ipython_display_(self) -> None:
+        ip = _ipython()
+        if ip is not None and self._shown_in == ip.execution_count:
+            return  # check() already showed it in this cell
+        _display_markdown(self.message)
+
+
+def _display_markdown(text: str) -> None:
+    from IPython.display import Markdown, display  # noqa: PLC0415
+
+    display(Markdown(text))  # type: ignore[no-untyped-call]
+
+
+def _ipython() -> Any:
+    if "IPython" not in sys.modules:
+        return None
+    from IPython import get_ipython  # noqa: PLC0415
+
+    return get_ipython()
+
+
+def _points(x: float) -> str:
+    return f"{x:g} point" + ("" if x == 1 else "s")
+
+
+def solution_text(ex: Exercise) -> str:  # noqa: PLR0912  (one branch per kind)
+    """The key of an exercise and every explanation, as Markdown."""
+    lines: list[str] = []
+    if ex.kind in {"single", "multiple"}:
+        for o in ex.options:
+            mark = "right" if o.correct else "wrong"
+            lines.append(f"- **{o.id})** {o.text.rstrip('.')}: **{mark}**. {o.explanation}")
+    elif ex.kind == "matching":
+        right = {r.id: r.text for r in ex.right}
+        for it in ex.left:
+            lines.append(f"- **{it.text}** goes with **{right[it.match or '']}**. {it.explanation}")
+    elif ex.kind == "ordering":
+        for i, it in enumerate(ex.items, 1):
+            lines.append(f"{i}. **{it.text}**. {it.explanation}")
+    elif ex.kind == "numeric":
+        unit = f" {ex.unit}" if ex.unit else ""
+        if ex.value is not None and ex.low != ex.high:
+            lines.append(
+                f"The reference figure is {ex.value:g}{unit}; answers from {ex.low:g} to "
+                f"{ex.high:g} are accepted."
+            )
+        elif ex.low == ex.high:
+            lines.append(f"The answer is {ex.low:g}{unit}.")
+        else:
+            lines.append(f"Answers from {ex.low:g} to {ex.high:g}{unit} are accepted.")
+        lines.append(ex.explanations["correct"])
+    elif ex.kind == "text":
+        lines.append("**A model answer:**\n")
+        lines.append("> " + ex.model_answer.replace("\n", "\n> "))
+        lines.append("\n**Rubric** (tick what your answer does):\n")
+        lines.extend(f"- [{r.id}] {r.text}" for r in ex.rubric)
+    elif ex.kind == "grid":
+        for row in ex.rows:
+            for col in ex.columns:
+                lines.append(
+                    f"- {row.text} / {col.text}: **{ex.key[row.id][col.id]}**. "
+                    f"{ex.rationale[row.id][col.id]}"
+                )
+    return "\n".join(lines)
+
+
+def _compose(ex: Exercise, g: Graded, used: int, *, reveal: bool, revealed_before: bool) -> str:
+    """The feedback message for one graded attempt, in words (never colour alone)."""
+    pts = _points(ex.points)
+    if not g.valid:
+        return (
+            f"**Answer not checked.** {g.problem}\n\n"
+            "This did not use up an attempt. Your answer was kept."
+        )
+    if ex.kind == "text":
+        head = "**Answer recorded.** Compare it with the model answer and tick the rubric."
+    elif g.correct:
+        head = f"**Correct.** {ex.points:g} of {pts}."
+    elif g.score:
+        head = f"**Partly right.** {g.score * ex.points:.2g} of {pts}."
+    else:
+        head = f"**Not right{'' if reveal else ' yet'}.** 0 of {pts}."
+    lines = [head + f" ({g.headline}.)"]
+    if ex.kind == "numeric" and not g.correct:
+        side = "too_low" if "too low" in g.headline else "too_high"
+        lines.append(ex.explanations[side])
+    lines.extend(f"- {p}" if not p[:1].isdigit() else p for p in g.parts)
+    if revealed_before and ex.kind != "text":
+        lines.append("\n*(The answer had already been shown before this attempt.)*")
+    if reveal:
+        if ex.kind == "text":
+            lines.append("\n" + solution_text(ex))
+            lines.append(
+                f'\nThen record what you ticked: `check("{ex.id}", your_answer, '
+                'ticked=["r1", ...])`, or use the boxes in the widget.'
+            )
+        else:
+            why = "" if g.correct else f" (after {used} attempt{'s' * (used != 1)})"
+            lines.append(f"\n**The answer{why}:**\n\n" + solution_text(ex))
+    elif ex.kind != "text":
+        left = ex.attempts - used
+        lines.append(
+            f"\nAttempt {used} of {ex.attempts}. You have {left} more before the answer is "
+            "shown; a hint may help."
+        )
+    return "\n".join(lines)
+
+
+def _status(g: Graded, ticked: bool) -> str:
+    if not g.valid:
+        return "invalid"
+    if g.correct is None:
+        return "self-assessed" if ticked else "answered"
+    if g.correct:
+        return "correct"
+    return "partial" if g.score else "incorrect"
+
+
+def record(
+    exercise_id: str,
+    answer: Any,
+    *,
+    ticked: list[str] | None = None,
+    store: AnswerStore | None = None,
+) -> Feedback:
+    """Mark an answer and record the attempt, without showing anything (widgets use this)."""
+    ex = get_exercise(exercise_id)
+    store = store or open_store()
+    g = grade(ex, answer)
+    self_score: float | None = None
+    rubric_note = ""
+    if ticked is not None and ex.kind == "text" and g.valid:
+        ids = [r.id for r in ex.rubric]
+        bad = [t for t in ticked if t not in ids]
+        if bad:
+            g = Graded(
+                False,
+                g.answer,
+                problem=f"{', '.join(map(repr, bad))} not in the rubric; ticked items are "
+                + ", ".join(f'"{i}"' for i in ids),
+            )
+        else:
+            self_score = len(set(ticked)) / len(ids)
+            rubric_note = (
+                f"\n\n**Self-assessment recorded:** {len(set(ticked))} of {len(ids)} rubric "
+                f"points, {self_score * ex.points:.2g} of {_points(ex.points)}."
+            )
+    before = store.count(ex.id)
+    previous = store.attempts(ex.id)
+    valid_before = [a for a in previous if a.status != "invalid"]
+    revealed_before = (
+        any(a.correct for a in valid_before)
+        or len(valid_before) >= ex.attempts
+        or (ex.kind == "text" and bool(valid_before))
+    )
+    used = before + (1 if g.valid else 0)
+    reveal = g.valid and (ex.kind == "text" or bool(g.correct) or used >= ex.attempts)
+    status = _status(g, self_score is not None)
+    score = self_score if ex.kind == "text" else g.score
+    message = _compose(ex, g, used, reveal=reveal, revealed_before=revealed_before)
+    if rubric_note:
+        message = message.split("\n\n**A model answer:**")[0] + rubric_note
+    stored_answer: Any = g.answer
+    if ticked is not None and ex.kind == "text":
+        stored_answer = {"text": g.answer, "ticked": sorted(set(map(str, ticked)))}
+    store.record(
+        Attempt(
+            exercise_id=ex.id,
+            lesson=ex.lesson,
+            kind=ex.kind,
+            answer=stored_answer,
+            status=status,
+            correct=g.correct if g.valid else None,
+            score=score if g.valid else None,
+            points=ex.points,
+            message=message,
+            revealed=revealed_before,
+        )
+    )
+    return Feedback(
+        ex.id,
+        ex.kind,
+        g.correct if g.valid else None,
+        score if g.valid else None,
+        ex.points,
+        message,
+        status,
+        used,
+        ex.attempts,
+        reveal,
+        g.answer,
+    )
+
+
+def _show(feedback: Feedback) -> Feedback:
+    ip = _ipython()
+    if ip is not None:
+        _display_markdown(feedback.message)
+        feedback._shown_in = ip.execution_count
+    else:
+        print(str(feedback))
+    return feedback
+
+
+def check(exercise_id: str, answer: Any, *, ticked: list[str] | None = None) -> Feedback:
+    """Mark ``answer``, record the attempt, show the feedback and return it.
+
+    For a short-text exercise, the first check shows the model answer and the
+    rubric; check again with ``ticked=[...]`` (the rubric ids your answer
+    meets) to record your self-assessment. A malformed answer gets a message
+    saying which form is expected; it is kept but does not use up an attempt.
+    """
+    return _show(record(exercise_id, answer, ticked=ticked))
+
+
+def hint(exercise_id: str) -> str:
+    """Show the next hint of an exercise (and record that it was shown)."""
+    text = next_hint(exercise_id)
+    _show_markdown(text)
+    return text
+
+
+def next_hint(exercise_id: str, store: AnswerStore | None = None) -> str:
+    """The next hint not yet shown (the last one again once all are shown), recorded."""
+    ex = get_exercise(exercise_id)
+    store = store or open_store()
+    if not ex.hints:
+        return "This exercise has no hints. Re-read the prompt, or look at the data it names."
+    n = min(store.hints_shown(ex.id) + 1, len(ex.hints))
+    store.record_hint(ex.id, ex.lesson, n)
+    return f"**Hint {n} of {len(ex.hints)}:** {ex.hints[n - 1]}"
+
+
+def _show_markdown(text: str) -> None:
+    if _ipython() is not None:
+        _display_markdown(text)
+    else:
+        print(text.replace("**", ""))
+
+
+def solution(exercise_id: str) -> str:
+    """For teachers: show the key of an exercise and every explanation."""
+    ex = get_exercise(exercise_id)
+    text = f"**{ex.id}** ({ex.kind_name}, {_points(ex.points)}): the key\n\n" + solution_text(ex)
+    _show_markdown(text)
+    return text
+
+
+def set_student(name: str) -> None:
+    """Put your name on your answers (it goes into every export you hand in)."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("give your name as text, for example set_student('Ana Lopez')")
+    open_store().set_meta("student", name.strip())
+
+
+# --- progress ------------------------------------------------------------------------------
+
+PROGRESS_COLUMNS = [
+    "lesson",
+    "exercise_id",
+    "kind",
+    "points",
+    "attempts",
+    "last_status",
+    "best_score",
+    "earned",
+    "answer_shown",
+    "last_time",
+]
+
+
+def progress(lesson: str | None = None) -> pd.DataFrame:
+    """One row per exercise in the bank (answered or not) with your attempts and best score."""
+    import pandas as pd  # noqa: PLC0415
+
+    bank = load_bank()
+    store = open_store()
+    rows = []
+    for ex in sorted(bank, key=lambda e: (e.lesson, e.number)):
+        if lesson is not None and ex.lesson != lesson:
+            continue
+        tries = [a for a in store.attempts(ex.id) if a.status != "invalid"]
+        scores = [a.score for a in tries if a.score is not None]
+        best = max(scores) if scores else None
+        rows.append(
+            {
+                "lesson": ex.lesson,
+                "exercise_id": ex.id,
+                "kind": ex.kind_name,
+                "points": ex.points,
+                "attempts": len(tries),
+                "last_status": tries[-1].status if tries else "not tried",
+                "best_score": best,
+                "earned": None if best is None else round(best * ex.points, 2),
+                "answer_shown": any(a.correct for a in tries)
+                or len(tries) >= ex.attempts
+                or (ex.kind == "text" and bool(tries)),
+                "last_time": tries[-1].time if tries else "",
+            }
+        )
+    frame = pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+    return frame.astype({"best_score": "Float64", "earned": "Float64", "attempts": "int64"})
+
+
+def progress_by_lesson() -> pd.DataFrame:
+    """Per lesson: exercises tried, of how many, and points earned of how many."""
+    import pandas as pd  # noqa: PLC0415
+
+    p = progress()
+    if p.empty:
+        return pd.DataFrame(columns=["lesson", "title", "tried", "exercises", "earned", "points"])
+    bank = load_bank()
+    out = (
+        p.assign(tried=p.attempts > 0, earned=p.earned.fillna(0))
+        .groupby("lesson", as_index=False)
+        .agg(
+            tried=("tried", "sum"),
+            exercises=("exercise_id", "count"),
+            earned=("earned", "sum"),
+            points=("points", "sum"),
+        )
+    )
+    out.insert(1, "title", out.lesson.map(bank.lessons))
+    return out

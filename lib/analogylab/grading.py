@@ -1,0 +1,331 @@
+"""Marking an answer: pure functions, one per kind of exercise, no display, no storage.
+
+``grade(exercise, answer)`` returns a ``Graded``: whether the answer could be
+read at all (and if not, which form is expected), the score as a fraction of
+the points, and the explanation of each part of the answer. It never raises
+for a student's answer, whatever its type.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from analogylab.bank import Exercise, Item
+
+__all__ = ["EXPECTED", "Graded", "grade", "normalise"]
+
+#: The form of answer each kind expects, shown when an answer cannot be read.
+EXPECTED: dict[str, str] = {
+    "single": 'one option id in quotes, for example `"b"`',
+    "multiple": 'a list of option ids, for example `["a", "c"]` (or `[]` for none)',
+    "matching": 'a dict from each left-hand id to a right-hand id, for example `{"x": "1"}`',
+    "ordering": 'a list of every item id, earliest first, for example `["c", "a", "b"]`',
+    "numeric": "a number, for example `42` or `3.5` (no unit)",
+    "text": 'your answer as text in quotes, for example `"Because ..."`',
+    "grid": "a dict of rows, each a dict from column id to a scale value, for example "
+    '`{"row-1": {"col-1": "C"}}`, or a pandas DataFrame with row ids as index',
+}
+
+
+class AnswerFormError(ValueError):
+    """The answer cannot be read as the kind of answer the exercise expects."""
+
+
+@dataclass(frozen=True)
+class Graded:
+    """The marking of one answer, before it is shown or stored."""
+
+    valid: bool
+    answer: Any  # the answer as stored: JSON-able, normalised (ids, lists, dicts)
+    correct: bool | None = None  # None: not marked (short text) or not valid
+    score: float | None = None  # fraction of the points, 0..1
+    headline: str = ""  # e.g. "2 of 3 pairs right"
+    parts: tuple[str, ...] = ()  # explanation lines for what the student chose
+    problem: str = ""  # when not valid: what is wrong with the form of the answer
+
+
+def _ids(items: Sequence[Item]) -> str:
+    return ", ".join(f'"{it.id}"' for it in items)
+
+
+def _as_id(value: Any, items: Sequence[Item], what: str) -> str:
+    """Match ``value`` to one item id, forgiving case, spaces and a trailing ')'."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise AnswerFormError(f"{value!r} is not an id; {what} are {_ids(items)}")
+    text = str(value).strip().rstrip(")").strip()
+    for it in items:
+        if text == it.id or text.lower() == it.id.lower():
+            return it.id
+    raise AnswerFormError(f"{value!r} is not one of the ids; {what} are {_ids(items)}")
+
+
+def _as_list(answer: Any) -> list[Any]:
+    if isinstance(answer, str):
+        return [p for p in re.split(r"[,\s]+", answer) if p]
+    if isinstance(answer, list | tuple | set | frozenset):
+        return sorted(answer, key=str) if isinstance(answer, set | frozenset) else list(answer)
+    try:
+        import pandas as pd  # noqa: PLC0415
+
+        if isinstance(answer, pd.Series | pd.Index):
+            return list(answer)
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    raise AnswerFormError(f"got {type(answer).__name__}")
+
+
+def _as_number(answer: Any) -> float:
+    if isinstance(answer, bool):
+        raise AnswerFormError("True/False is not a number")
+    if isinstance(answer, int | float):
+        value = float(answer)
+    elif isinstance(answer, str):
+        text = answer.strip().replace(",", "").replace("\u2009", "").replace(" ", "")
+        try:
+            value = float(text)
+        except ValueError:
+            raise AnswerFormError(f"{answer!r} is not a number") from None
+    else:
+        try:
+            value = float(answer)  # numpy numbers
+        except (TypeError, ValueError):
+            raise AnswerFormError(f"got {type(answer).__name__}") from None
+    if not math.isfinite(value):
+        raise AnswerFormError(f"{answer!r} is not a finite number")
+    return value
+
+
+def _as_grid(ex: Exercise, answer: Any) -> dict[str, dict[str, str]]:
+    if hasattr(answer, "to_dict") and hasattr(answer, "index") and hasattr(answer, "columns"):
+        frame = answer.to_dict(orient="index")  # a DataFrame: rows are the index
+        answer = {str(r): {str(c): v for c, v in cols.items()} for r, cols in frame.items()}
+    if not isinstance(answer, Mapping):
+        raise AnswerFormError(f"got {type(answer).__name__}")
+    scale = {s.lower(): s for s in ex.scale}
+    out: dict[str, dict[str, str]] = {}
+    for r, cols in answer.items():
+        row = _as_id(r, ex.rows, "the rows")
+        if not isinstance(cols, Mapping):
+            raise AnswerFormError(f"row {r!r} should be a dict of column id to value")
+        for c, v in cols.items():
+            col = _as_id(c, ex.columns, "the columns")
+            if v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == "":
+                continue  # an empty cell: not rated yet
+            text = str(v).strip()
+            if text.lower() not in scale:
+                raise AnswerFormError(
+                    f"{v!r} (row {row!r}, column {col!r}) is not on the scale; use one of: "
+                    + ", ".join(ex.scale)
+                )
+            out.setdefault(row, {})[col] = scale[text.lower()]
+    if not out:
+        raise AnswerFormError("no cell is rated yet")
+    missing = [
+        f"{r.id} / {c.id}" for r in ex.rows for c in ex.columns if c.id not in out.get(r.id, {})
+    ]
+    if missing:
+        shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+        raise AnswerFormError(
+            f"{len(missing)} cell(s) are not rated yet ({shown}); rate every cell, using NA "
+            "where the evidence does not bear on the explanation at all"
+        )
+    return out
+
+
+def normalise(ex: Exercise, answer: Any) -> Any:  # noqa: PLR0911, PLR0912  (one return per kind)
+    """Turn an answer into its stored form, or raise AnswerFormError saying why not."""
+    if answer is Ellipsis or answer is None:
+        raise AnswerFormError("there is no answer yet: replace `...` with your answer")
+    if ex.kind == "single":
+        return _as_id(answer, ex.options, "the options")
+    if ex.kind == "multiple":
+        chosen = [_as_id(a, ex.options, "the options") for a in _as_list(answer)]
+        return sorted(set(chosen), key=[o.id for o in ex.options].index)
+    if ex.kind == "matching":
+        if not isinstance(answer, Mapping):
+            raise AnswerFormError(f"got {type(answer).__name__}")
+        pairs = {
+            _as_id(k, ex.left, "the left-hand ids"): _as_id(v, ex.right, "the right-hand ids")
+            for k, v in answer.items()
+            if v is not None and v is not Ellipsis
+        }
+        if not pairs:
+            raise AnswerFormError("no pair is given yet")
+        return {it.id: pairs[it.id] for it in ex.left if it.id in pairs}
+    if ex.kind == "ordering":
+        order = [_as_id(a, ex.items, "the items") for a in _as_list(answer)]
+        missing = [it.id for it in ex.items if it.id not in order]
+        doubled = sorted({i for i in order if order.count(i) > 1})
+        if missing or doubled:
+            bits = []
+            if missing:
+                bits.append("missing " + ", ".join(f'"{m}"' for m in missing))
+            if doubled:
+                bits.append("given twice " + ", ".join(f'"{d}"' for d in doubled))
+            raise AnswerFormError("every item must appear once: " + "; ".join(bits))
+        return order
+    if ex.kind == "numeric":
+        value = _as_number(answer)
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if ex.kind == "text":
+        if not isinstance(answer, str):
+            raise AnswerFormError(f"got {type(answer).__name__}")
+        if not answer.strip():
+            raise AnswerFormError("the answer is empty: write a few sentences first")
+        return answer.strip()
+    if ex.kind == "grid":
+        return _as_grid(ex, answer)
+    raise AnswerFormError(f"unknown kind {ex.kind!r}")  # pragma: no cover - bank checks kinds
+
+
+# --- marking, one function per kind ----------------------------------------------------------
+
+
+def _single(ex: Exercise, chosen: str) -> Graded:
+    opt = ex.option(chosen)
+    return Graded(
+        True,
+        chosen,
+        opt.correct,
+        1.0 if opt.correct else 0.0,
+        f'you chose "{opt.id}"',
+        (f"**{opt.id})** {opt.text.rstrip('.')}: {opt.explanation}",),
+    )
+
+
+def _multiple(ex: Exercise, chosen: list[str]) -> Graded:
+    key = {o.id for o in ex.options if o.correct}
+    hits = len(key & set(chosen))
+    false = len(set(chosen) - key)
+    score = max(0.0, (hits - false) / len(key))
+    parts = []
+    for o in ex.options:
+        if o.id in chosen:
+            verdict = "right to tick" if o.correct else "should not be ticked"
+            parts.append(f"**{o.id})** {o.text.rstrip('.')} ({verdict}): {o.explanation}")
+    missed = len(key) - hits
+    if missed:
+        parts.append(f"You left out {missed} option(s) that should be ticked.")
+    head = f"{hits} of {len(key)} right option(s) ticked, {false} wrongly ticked"
+    return Graded(True, chosen, set(chosen) == key, score, head, tuple(parts))
+
+
+def _matching(ex: Exercise, pairs: dict[str, str]) -> Graded:
+    right = {r.id: r for r in ex.right}
+    good = 0
+    parts = []
+    for it in ex.left:
+        got = pairs.get(it.id)
+        if got is None:
+            parts.append(f"**{it.text}**: not matched yet.")
+        elif got == it.match:
+            good += 1
+            parts.append(f"**{it.text}** with **{right[got].text}**: right. {it.explanation}")
+        else:
+            parts.append(f"**{it.text}** with **{right[got].text}**: not the best match.")
+    n = len(ex.left)
+    return Graded(True, pairs, good == n, good / n, f"{good} of {n} pairs right", tuple(parts))
+
+
+def _ordering(ex: Exercise, order: list[str]) -> Graded:
+    rank = {it.id: i for i, it in enumerate(ex.items)}
+    pairs = list(combinations(order, 2))
+    good = sum(rank[a] < rank[b] for a, b in pairs)
+    score = good / len(pairs)
+    parts = []
+    for pos, item_id in enumerate(order):
+        it = ex.option(item_id)
+        place = "in its place" if rank[item_id] == pos else "out of place"
+        parts.append(f"{pos + 1}. {it.text} ({place})")
+    head = f"{good} of {len(pairs)} pairs of items in the right order"
+    return Graded(True, order, order == [it.id for it in ex.items], score, head, tuple(parts))
+
+
+def _numeric(ex: Exercise, value: float) -> Graded:
+    assert ex.low is not None  # the bank guarantees both ends
+    assert ex.high is not None
+    unit = f" {ex.unit}" if ex.unit else ""
+    if value < ex.low:
+        return Graded(True, value, False, 0.0, f"{value:g}{unit} is too low", ())
+    if value > ex.high:
+        return Graded(True, value, False, 0.0, f"{value:g}{unit} is too high", ())
+    return Graded(True, value, True, 1.0, f"{value:g}{unit} is within the accepted range", ())
+
+
+def _text(ex: Exercise, text: str) -> Graded:
+    used = set(re.findall(r"[\w'-]+", text.lower()))
+    parts = tuple(k.hint for k in ex.keywords if not used.intersection(k.words) and k.hint)
+    words = len(text.split())
+    return Graded(True, text, None, None, f"your answer has {words} word(s)", parts)
+
+
+def _grid(ex: Exercise, cells: dict[str, dict[str, str]]) -> Graded:
+    rank = {s: i for i, s in enumerate(v for v in ex.scale if v not in ex.unordered)}
+    total = len(ex.rows) * len(ex.columns)
+    same = near = unrated = 0
+    parts = []
+    for row in ex.rows:
+        for col in ex.columns:
+            got = cells.get(row.id, {}).get(col.id)
+            ref = ex.key[row.id][col.id]
+            if got is None:
+                unrated += 1
+            elif got == ref:
+                same += 1
+            elif ex.ordered and got in rank and ref in rank and abs(rank[got] - rank[ref]) == 1:
+                near += 1
+                parts.append(
+                    f"{row.text} / {col.text}: you said {got}, one step from the reference."
+                )
+            else:
+                parts.append(f"{row.text} / {col.text}: you said {got}, far from the reference.")
+    score = (same + 0.5 * near) / total
+    head = f"{same} of {total} cells agree with the reference"
+    if ex.ordered:
+        head += f", {near} one step away"
+    if unrated:
+        head += f", {unrated} not rated yet"
+    return Graded(True, cells, same == total, score, head, tuple(parts))
+
+
+_MARKERS = {
+    "single": _single,
+    "multiple": _multiple,
+    "matching": _matching,
+    "ordering": _ordering,
+    "numeric": _numeric,
+    "text": _text,
+    "grid": _grid,
+}
+
+
+def grade(ex: Exercise, answer: Any) -> Graded:
+    """Mark ``answer`` to ``ex``. Never raises for a malformed answer."""
+    try:
+        stored = normalise(ex, answer)
+    except AnswerFormError as e:
+        return Graded(
+            False,
+            _jsonable(answer),
+            problem=f"{e}. This question expects {EXPECTED[ex.kind]}.",
+        )
+    marked: Graded = _MARKERS[ex.kind](ex, stored)  # type: ignore[operator]
+    return marked
+
+
+def _jsonable(value: Any) -> Any:
+    """A malformed answer, kept for the record in a form JSON can hold."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return repr(value)[:500]

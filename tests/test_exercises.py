@@ -1,0 +1,275 @@
+"""The exercises in plain Python: check, hint, solution, progress, and answers that persist."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import analogylab
+from analogylab.exercises import record
+from analogylab.store import open_store
+
+RIGHT = {
+    "ex-00-1": "a",
+    "ex-00-2": [
+        "e80-1998-01-brzezinski-trap",
+        "e18-2020-06-bounty-report",
+        "e18-2017-07-cnn-videos",
+    ],
+    "ex-00-3": {
+        "usa": "russia",
+        "mujahideen": "taliban",
+        "ussr": "usa",
+        "dra": "afghan-republic",
+        "iran": "iran",
+    },
+    "ex-00-4": [
+        "e80-1979-12-intervention",
+        "e80-1988-04-geneva-accords",
+        "e80-1989-02-withdrawal-completed",
+        "e18-2020-02-doha-agreement",
+        "e18-2021-08-us-exit",
+        "e18-2025-07-recognition",
+    ],
+    "ex-00-5": 9,
+    "ex-00-7": {
+        "ev-08": {"h-flank-hedge": "CC", "h-reverse-cold-war": "N"},
+        "ev-17": {"h-flank-hedge": "I", "h-reverse-cold-war": "C"},
+    },
+}
+WRONG = {
+    "ex-00-1": "b",
+    "ex-00-2": ["e18-2025-07-recognition"],
+    "ex-00-3": {"usa": "usa"},
+    "ex-00-4": list(reversed(RIGHT["ex-00-4"])),  # type: ignore[call-overload]
+    "ex-00-5": 10,
+    "ex-00-7": {
+        "ev-08": {"h-flank-hedge": "II", "h-reverse-cold-war": "II"},
+        "ev-17": {"h-flank-hedge": "CC", "h-reverse-cold-war": "II"},
+    },
+}
+
+
+@pytest.mark.usefixtures("answers_home")
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_right_answer_is_correct_and_explained(exercise_id: str) -> None:
+    """A right answer scores full points, says so in words, and shows the explanations."""
+    fb = analogylab.check(exercise_id, RIGHT[exercise_id])
+    assert fb.correct is True
+    assert fb.score == 1.0
+    assert fb.status == "correct"
+    assert fb.message.startswith("**Correct.**")
+    assert fb.revealed
+    assert "**The answer" in fb.message
+
+
+@pytest.mark.usefixtures("answers_home")
+@pytest.mark.parametrize("exercise_id", sorted(WRONG))
+def test_wrong_answer_explains_without_giving_the_key_away(exercise_id: str) -> None:
+    """A first wrong answer scores 0, says it in words, and keeps the key for later attempts."""
+    fb = analogylab.check(exercise_id, WRONG[exercise_id])
+    ex = analogylab.load_bank()[exercise_id]
+    assert fb.correct is False
+    assert fb.score == 0.0
+    if ex.attempts > 1:
+        assert "Not right yet" in fb.message
+        assert not fb.revealed
+        assert "The answer" not in fb.message
+        assert f"Attempt 1 of {ex.attempts}" in fb.message
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_chosen_option_is_explained() -> None:
+    """Feedback on a wrong option gives that option's own explanation (elaborated feedback)."""
+    ex = analogylab.load_bank()["ex-00-1"]
+    fb = analogylab.check("ex-00-1", "c")
+    assert ex.option("c").explanation in fb.message
+    assert ex.option("a").explanation not in fb.message  # the key is not shown yet
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_partial_credit_is_reported() -> None:
+    """Half the pairs right earns part of the points, with the words 'Partly right'."""
+    answer = dict(list(RIGHT["ex-00-3"].items())[:3])  # type: ignore[attr-defined]
+    fb = analogylab.check("ex-00-3", answer)
+    assert fb.status == "partial"
+    assert fb.score == pytest.approx(3 / 5)
+    assert fb.earned == pytest.approx(1.2)
+    assert "Partly right" in fb.message
+    assert "3 of 5 pairs right" in fb.message
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_answer_is_shown_after_the_last_attempt() -> None:
+    """After the allowed attempts, the feedback shows the key with every explanation."""
+    ex = analogylab.load_bank()["ex-00-5"]
+    for i in range(ex.attempts):
+        fb = analogylab.check("ex-00-5", 20 + i)
+    assert fb.attempts_used == ex.attempts
+    assert fb.revealed
+    assert "The answer (after 3 attempts)" in fb.message
+    assert ex.explanations["correct"] in fb.message
+    again = analogylab.check("ex-00-5", 9)
+    assert "already been shown" in again.message
+    last = open_store().last("ex-00-5")
+    assert last is not None
+    assert last.revealed is True  # the record says the key was known
+
+
+@pytest.mark.usefixtures("answers_home")
+@pytest.mark.parametrize(
+    ("exercise_id", "answer", "expected"),
+    [
+        ("ex-00-1", 3, 'one option id in quotes, for example `"b"`'),
+        ("ex-00-1", ..., "replace `...` with your answer"),
+        ("ex-00-2", 42, "a list of option ids"),
+        ("ex-00-3", ["usa", "russia"], "a dict from each left-hand id"),
+        ("ex-00-4", {"a": 1}, "a list of every item id"),
+        ("ex-00-5", "nine", "a number"),
+        ("ex-00-6", 12, "your answer as text"),
+        ("ex-00-7", "CC", "a dict of rows"),
+    ],
+)
+def test_malformed_answer_gets_a_message_not_a_traceback(
+    exercise_id: str, answer: object, expected: str
+) -> None:
+    """An answer of the wrong type or shape says which form is expected and costs no attempt."""
+    fb = analogylab.check(exercise_id, answer)
+    assert fb.status == "invalid"
+    assert fb.correct is None
+    assert fb.score is None
+    assert "Answer not checked" in fb.message
+    assert expected in fb.message
+    assert "did not use up an attempt" in fb.message
+    store = open_store()
+    assert store.count(exercise_id) == 0
+    kept = store.last(exercise_id)
+    assert kept is not None  # the malformed answer is kept, not lost
+    assert kept.status == "invalid"
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_short_text_model_answer_then_self_assessment() -> None:
+    """Short text: the first check shows the model answer and rubric; ticking records a score."""
+    ex = analogylab.load_bank()["ex-00-6"]
+    text = "I would look for weapons and money; I would doubt it if only meetings were seen."
+    first = analogylab.check("ex-00-6", text)
+    assert first.correct is None
+    assert first.status == "answered"
+    assert first.score is None
+    assert ex.model_answer.split("\n")[0] in first.message
+    for r in ex.rubric:
+        assert r.text in first.message
+    second = analogylab.check("ex-00-6", text, ticked=["r1", "r2", "r4"])
+    assert second.status == "self-assessed"
+    assert second.correct is None
+    assert second.score == pytest.approx(3 / 4)
+    assert "3 of 4 rubric points" in second.message
+    stored = open_store().last("ex-00-6")
+    assert stored is not None
+    assert stored.answer == {"text": text, "ticked": ["r1", "r2", "r4"]}
+    bad = analogylab.check("ex-00-6", text, ticked=["r9"])
+    assert bad.status == "invalid"
+    assert "'r9' not in the rubric" in bad.message
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_keyword_hint_for_short_text() -> None:
+    """A short text that names no kind of support gets the keyword hint."""
+    fb = analogylab.check("ex-00-6", "It depends on many things, but I doubt it.")
+    assert "does not say what kind of help" in fb.message
+    assert "does not say what would make you doubt" not in fb.message
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_hints_come_one_at_a_time_and_are_recorded() -> None:
+    """Each call shows the next hint; the last repeats; the store counts them."""
+    ex = analogylab.load_bank()["ex-00-1"]
+    first = analogylab.hint("ex-00-1")
+    second = analogylab.hint("ex-00-1")
+    third = analogylab.hint("ex-00-1")
+    assert first.startswith(f"**Hint 1 of {len(ex.hints)}:**")
+    assert ex.hints[1] in second
+    assert third == second
+    assert open_store().hints_shown("ex-00-1") == len(ex.hints)
+
+
+def test_solution_shows_every_explanation() -> None:
+    """The teacher's view has the key and the explanation of every option."""
+    ex = analogylab.load_bank()["ex-00-2"]
+    text = analogylab.solution("ex-00-2")
+    for o in ex.options:
+        assert o.explanation in text
+    assert text.count("**right**") == sum(o.correct for o in ex.options)
+
+
+def test_unknown_exercise_names_the_closest_id() -> None:
+    """A mistyped id raises UnknownIdError suggesting the right one."""
+    with pytest.raises(analogylab.UnknownIdError, match="ex-00-1"):
+        analogylab.check("ex-00-01", "a")
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_progress_lists_every_exercise() -> None:
+    """progress() has a row per exercise, tried or not, with attempts and best score."""
+    analogylab.check("ex-00-1", "b")
+    analogylab.check("ex-00-1", "a")
+    analogylab.check("ex-00-5", 9)
+    p = analogylab.progress("00").set_index("exercise_id")
+    assert len(p) == len(analogylab.load_bank().of_lesson("00"))
+    assert p.loc["ex-00-1", "attempts"] == 2
+    assert p.loc["ex-00-1", "best_score"] == 1.0
+    assert p.loc["ex-00-1", "last_status"] == "correct"
+    assert p.loc["ex-00-2", "last_status"] == "not tried"
+    summary = analogylab.progress_by_lesson().set_index("lesson")
+    assert summary.loc["00", "tried"] == 2
+    assert summary.loc["00", "earned"] == 2.0
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_progress_in_a_second_process_lists_the_first_process_attempts() -> None:
+    """Attempts made in one process are listed by progress() in another (a restarted kernel)."""
+    analogylab.check("ex-00-4", RIGHT["ex-00-4"])
+    analogylab.check("ex-00-5", 12)
+    code = (
+        "import json, analogylab\n"
+        "p = analogylab.progress('00').set_index('exercise_id')\n"
+        "print(json.dumps({k: int(p.loc[k, 'attempts']) for k in ('ex-00-4', 'ex-00-5')}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"ex-00-4": 1, "ex-00-5": 1}
+
+
+def test_set_student_names_the_export(answers_home: Path) -> None:
+    """set_student puts the name in the store, and rejects a blank name with a message."""
+    analogylab.set_student("Ana Lopez")
+    assert open_store().get_meta("student") == "Ana Lopez"
+    with pytest.raises(ValueError, match="give your name as text"):
+        analogylab.set_student("  ")
+    assert answers_home.exists()
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_record_does_not_print(capsys: pytest.CaptureFixture[str]) -> None:
+    """record() (for widgets) stores but shows nothing; check() prints in plain Python."""
+    record("ex-00-1", "a")
+    assert capsys.readouterr().out == ""
+    analogylab.check("ex-00-1", "a")
+    assert "Correct." in capsys.readouterr().out
+
+
+def test_broken_bank_is_reported_with_file_and_line(data_copy: Path) -> None:
+    """A teacher's typo in the bank stops the exercises with FILE:LINE, not a traceback."""
+    f = data_copy / "exercises" / "00-start-here.yaml"
+    f.write_text(f.read_text().replace("kind: numeric", "kind: numerik"))
+    with pytest.raises(analogylab.ExerciseBankError) as err:
+        analogylab.load_bank(data_copy)
+    line = next(i for i, t in enumerate(f.read_text().splitlines(), 1) if "numerik" in t)
+    assert f"00-start-here.yaml:{line}:ex-00-5.kind" in str(err.value)
+    assert "use one of" in str(err.value)
