@@ -32,6 +32,21 @@ from analogylab.store import AnswerStore, open_store
 __all__ = ["ExerciseWidget", "exercise", "markdown_to_html", "progress_panel"]
 
 _md = mistune.create_markdown(escape=True)
+# Long option texts wrap onto several lines instead of overlapping the next option, and
+# long labels are shown in full. Scoped to the exercise widget's own class.
+_STYLE = """<style>
+.analogylab-exercise .widget-radio-box label { display: flex; align-items: flex-start;
+  gap: 0.4em; height: auto; line-height: 1.35; white-space: normal; margin: 0.2em 0; }
+.analogylab-exercise .widget-radio-box label input { flex: none; order: -1;
+  margin-top: 0.25em; }
+.analogylab-exercise .widget-checkbox { height: auto; }
+.analogylab-exercise .widget-checkbox label { height: auto; line-height: 1.35;
+  white-space: normal; }
+.analogylab-exercise .widget-inline-hbox { height: auto; align-items: center; }
+.analogylab-exercise .widget-inline-hbox .widget-label { white-space: normal;
+  overflow: visible; text-overflow: clip; height: auto; line-height: 1.3; }
+.analogylab-exercise .widget-dropdown select { flex: 0 1 24em; min-width: 10em; }
+</style>"""
 _WIDE = w.Layout(width="100%")
 _LABELLED = {"description_width": "initial"}
 
@@ -60,7 +75,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         points = f"{ex.points:g} point" + ("" if ex.points == 1 else "s")
         title = f": {ex.title}" if ex.title else ""
         self.header = w.HTML(
-            f"<h4>Exercise {ex.id}{title}</h4><p><em>{ex.kind_name}, {points}</em></p>"
+            f"{_STYLE}<h4>Exercise {ex.id}{title}</h4><p><em>{ex.kind_name}, {points}</em></p>"
             + markdown_to_html(ex.prompt)
         )
         self.controls: list[w.Widget] = []
@@ -91,6 +106,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             ],
             layout=w.Layout(border="1px solid #888", padding="0.5em", margin="0.5em 0"),
         )
+        self.add_class("analogylab-exercise")
         self._restore()
 
     def __repr__(self) -> str:
@@ -122,7 +138,13 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         if ex.kind == "matching":
             choices = [("(choose)", None), *((r.text, r.id) for r in ex.right)]
             self.pickers = {
-                it.id: w.Dropdown(options=choices, value=None, description=it.text, style=_LABELLED)
+                it.id: w.Dropdown(
+                    options=choices,
+                    value=None,
+                    description=it.text,
+                    style={"description_width": "45%"},
+                    layout=_WIDE,
+                )
                 for it in ex.left
             }
             self.controls = list(self.pickers.values())
@@ -138,7 +160,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
                     description=f"Position {i + 1}"
                     + (" (earliest)" if i == 0 else " (latest)" if i == n - 1 else "")
                     + ":",
-                    style=_LABELLED,
+                    style={"description_width": "9em"},
                 )
                 for i in range(n)
             ]
@@ -171,7 +193,8 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
                     value=None,
                     description=f"{col.text}:",
                     tooltip=f"{row.text}, {col.text}",
-                    style=_LABELLED,
+                    style={"description_width": "45%"},
+                    layout=_WIDE,
                 )
                 self.cells[row.id, col.id] = d
                 drops.append(d)
