@@ -322,29 +322,9 @@ CORPUS: list[tuple[str, Mutation, str, int | str, str, str]] = [
      NEW_FILE, 17, "ex-01-1.attempts", "`attempts` is 0, below 1"),
 ]  # fmt: skip
 
-XFAIL = {
-    "yaml-unclosed-quote": (
-        "bank.py _read_file reports `e.problem_mark` (the end of the stream, line 17 of a "
-        "16-line file) for an unclosed quote, not `e.context_mark` where the quote opens (line 6)"
-    ),
-    "unknown-top-level-key": (
-        "bank.py _read_file calls reader.unknown(doc, ..., '') so the field path of a top-level "
-        "key gets a leading dot ('.level', also '.title'), unlike 'lesson' and 'exercises'"
-    ),
-}
-
 
 def _cases() -> list[Any]:
-    return [
-        pytest.param(
-            *case[1:],
-            id=case[0],
-            marks=[pytest.mark.xfail(strict=True, reason=XFAIL[case[0]])]
-            if case[0] in XFAIL
-            else [],
-        )
-        for case in CORPUS
-    ]
+    return [pytest.param(*case[1:], id=case[0]) for case in CORPUS]
 
 
 def _hits(
@@ -378,7 +358,6 @@ def test_corpus_is_large_enough() -> None:
     """The issue asks for at least 20 broken-bank cases, each with its own name."""
     assert len(CORPUS) >= 20
     assert len({c[0] for c in CORPUS}) == len(CORPUS)
-    assert set(XFAIL) <= {c[0] for c in CORPUS}
 
 
 def _unexplained(ex: Exercise) -> list[str]:  # noqa: PLR0912  (one block per kind)
@@ -721,11 +700,6 @@ def test_bom_and_windows_line_ends_are_accepted(data_copy: Path) -> None:
 # --- the bugs found while writing these tests (see the reasons) ----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bank.py _read_file catches only yaml.MarkedYAMLError; a control character such as "
-    "a vertical tab (pasted from Word) raises yaml.reader.ReaderError out of check_bank",
-)
 def test_control_character_is_reported_not_raised(data_copy: Path) -> None:
     """A control character in the text is a problem located on its line, not an exception."""
     _edit(SINGLE, "Which one?", "Which\x0bone?")(data_copy)
@@ -733,11 +707,6 @@ def test_control_character_is_reported_not_raised(data_copy: Path) -> None:
     assert [(Path(p.file).name, p.row) for p in problems] == [(NEW_FILE, 6)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bank.py _construct_map silently keeps the last of two equal keys, so a second "
-    "`prompt:` (or `correct:`/`explanation:`) replaces the first without a word",
-)
 def test_duplicate_key_is_reported(data_copy: Path) -> None:
     """A key given twice in one mapping is a problem on the second one's line."""
     _edit(SINGLE, "    prompt: Which one?\n", "    prompt: Which one?\n    prompt: Another?\n")(
@@ -746,11 +715,6 @@ def test_duplicate_key_is_reported(data_copy: Path) -> None:
     assert _hits(check_bank(data_copy), NEW_FILE, 7, "ex-01-1.prompt", "prompt")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bank.py _Reader.exercise: `points = self.number(...) or 1.0` turns `points: 0` "
-    "into 1.0 without a problem",
-)
 def test_zero_points_is_kept_or_reported(data_copy: Path) -> None:
     """`points: 0` is either kept as 0 or reported, never silently turned into 1 point."""
     _write(SINGLE + "    points: 0\n")(data_copy)
@@ -758,22 +722,12 @@ def test_zero_points_is_kept_or_reported(data_copy: Path) -> None:
     assert bank.problems or bank["ex-01-1"].points == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bank.py _Reader.number accepts .nan and .inf; `answer: {value: .nan}` gives "
-    "low = high = nan, and grading then marks every number correct",
-)
 def test_numeric_answer_must_be_finite(data_copy: Path) -> None:
     """A numeric answer of .nan is reported at its line instead of accepting every answer."""
     _edit(NUMERIC, "{value: 9, tolerance: 0.5}", "{value: .nan, tolerance: 0.5}")(data_copy)
     assert _hits(check_bank(data_copy), NEW_FILE, 7, "ex-01-1.answer.value", "value")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bank.py matching block indexes `left` Items (which skip a malformed entry) with "
-    "the YAML list's positions, so a later item's problem gets the previous entry's line/field",
-)
 def test_matching_problem_after_a_malformed_entry_keeps_its_place(data_copy: Path) -> None:
     """After a malformed left entry, the next entry's missing `match` is reported on its line."""
     text = MATCHING.replace("        match: q\n", "").replace(

@@ -273,3 +273,14 @@ def test_broken_bank_is_reported_with_file_and_line(data_copy: Path) -> None:
     line = next(i for i, t in enumerate(f.read_text().splitlines(), 1) if "numerik" in t)
     assert f"00-start-here.yaml:{line}:ex-00-5.kind" in str(err.value)
     assert "use one of" in str(err.value)
+
+
+def test_template_is_a_valid_bank_file(data_copy: Path) -> None:
+    """data/templates/exercises.yaml, copied into the bank as it is, passes every check."""
+    from analogylab.bank import read_bank
+
+    template = data_copy / "templates" / "exercises.yaml"
+    (data_copy / "exercises" / "98-template.yaml").write_text(template.read_text())
+    bank = read_bank(data_copy)
+    assert bank.problems == []
+    assert {e.kind for e in bank.of_lesson("98")} == set(analogylab.bank.KINDS)

@@ -9,6 +9,7 @@ format of each kind of exercise, with an example of each in
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -65,6 +66,8 @@ class Item:
     explanation: str = ""
     correct: bool = False
     match: str | None = None  # matching: the id of the right-hand item it pairs with
+    line: int = field(default=0, compare=False)  # where it is in the file
+    pos: int = field(default=0, compare=False)  # its place in its YAML list, from 1
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ class Bank:
 class _Map(dict[str, Any]):
     line: int = 0
     key_lines: dict[str, int]
+    duplicates: list[tuple[str, int]]  # keys given twice, with the line of the repeat
 
 
 class _Seq(list[Any]):
@@ -178,10 +182,14 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     m = _Map()
     m.line = node.start_mark.line + 1
     m.key_lines = {}
+    m.duplicates = []
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        m[str(key)] = loader.construct_object(value_node, deep=True)
-        m.key_lines[str(key)] = key_node.start_mark.line + 1
+        key = str(loader.construct_object(key_node, deep=True))
+        if key in m.key_lines:
+            m.duplicates.append((key, key_node.start_mark.line + 1))
+            continue  # the first one counts; the repeat is reported
+        m[key] = loader.construct_object(value_node, deep=True)
+        m.key_lines[key] = key_node.start_mark.line + 1
     return m
 
 
@@ -221,13 +229,13 @@ class _Reader:
         if value is None:
             if required:
                 self.problem(
-                    m.line, f"{where}.{key}", f"`{key}` is missing", f"add a `{key}:` line"
+                    m.line, _join(where, key), f"`{key}` is missing", f"add a `{key}:` line"
                 )
             return ""
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             self.problem(
                 self.line_of(m, key),
-                f"{where}.{key}",
+                _join(where, key),
                 f"`{key}` should be text, not {_kind_of(value)}",
                 "write it on one line, or as a block after `|`",
             )
@@ -235,7 +243,7 @@ class _Reader:
         text = str(value).strip()
         if required and not text:
             self.problem(
-                self.line_of(m, key), f"{where}.{key}", f"`{key}` is empty", "write it out"
+                self.line_of(m, key), _join(where, key), f"`{key}` is empty", "write it out"
             )
         return text
 
@@ -248,15 +256,23 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(
                 self.line_of(m, key),
-                f"{where}.{key}",
+                _join(where, key),
                 f"`{key}` should be a number, not {value!r}",
                 f"write a number such as {default if default is not None else 1}",
+            )
+            return default
+        if not math.isfinite(value):
+            self.problem(
+                self.line_of(m, key),
+                _join(where, key),
+                f"`{key}` is {value}, not a finite number",
+                "write an ordinary number",
             )
             return default
         if value < minimum:
             self.problem(
                 self.line_of(m, key),
-                f"{where}.{key}",
+                _join(where, key),
                 f"`{key}` is {value}, below {minimum}",
                 f"use {minimum} or more",
             )
@@ -268,12 +284,12 @@ class _Reader:
         """A list of ``{id, text, explanation ...}`` mappings."""
         seq = m.get(key)
         if seq is None:
-            self.problem(m.line, f"{where}.{key}", f"`{key}` is missing", f"add a `{key}:` list")
+            self.problem(m.line, _join(where, key), f"`{key}` is missing", f"add a `{key}:` list")
             return ()
         if not isinstance(seq, _Seq) or not seq:
             self.problem(
                 self.line_of(m, key),
-                f"{where}.{key}",
+                _join(where, key),
                 f"`{key}` should be a non-empty list",
                 "give one `- id: ...` entry per line of the list",
             )
@@ -328,16 +344,28 @@ class _Reader:
                     explanation,
                     correct,
                     None if match is None else str(match),
+                    line=line,
+                    pos=i + 1,
                 )
             )
         return tuple(out)
 
+    def duplicates(self, m: _Map, where: str) -> None:
+        for key, line in getattr(m, "duplicates", []):
+            self.problem(
+                line,
+                _join(where, key),
+                f"`{key}` is given twice in this entry; only the first counts",
+                "delete one of them, or merge them",
+            )
+
     def unknown(self, m: _Map, allowed: set[str], where: str) -> None:
+        self.duplicates(m, where)
         for key in m:
             if key not in allowed:
                 self.problem(
                     m.key_lines.get(key, m.line),
-                    f"{where}.{key}",
+                    _join(where, key),
                     f"unknown field `{key}`",
                     f"check the spelling{_suggest(key, allowed)}; allowed here: "
                     + ", ".join(sorted(allowed)),
@@ -352,7 +380,7 @@ class _Reader:
         if not isinstance(seq, list):
             self.problem(
                 self.line_of(m, key),
-                f"{where}.{key}",
+                _join(where, key),
                 f"`{key}` should be a list of text lines",
                 "write one `- ...` line for each",
             )
@@ -419,7 +447,7 @@ class _Reader:
             seen[ex_id] = f"{self.file}:{self.line_of(m, 'id')}"
         prompt = self.text(m, "prompt", where)
         title = self.text(m, "title", where, required=False)
-        points = self.number(m, "points", where, 1.0) or 1.0
+        points = self.number(m, "points", where, 1.0)
         attempts = self.number(m, "attempts", where, _DEFAULT_ATTEMPTS.get(kind, 2), minimum=1)
         hints = self.strings(m, "hints", where)
         sources = self.strings(m, "sources", where)
@@ -438,7 +466,7 @@ class _Reader:
             "kind": kind,
             "prompt": prompt,
             "title": title,
-            "points": points,
+            "points": 1.0 if points is None else points,
             "attempts": int(attempts or 1),
             "hints": hints,
             "sources": sources,
@@ -475,20 +503,19 @@ class _Reader:
             right_items = self.items(m, "right", where, explained=False)
             left = self.items(m, "left", where, explained=True, extra={"match"})
             right_ids = {r.id for r in right_items}
-            seq = m.get("left")
-            for i, it in enumerate(left):
-                line = seq.item_lines[i] if isinstance(seq, _Seq) else m.line
+            for it in left:
+                line = it.line
                 if it.match is None:
                     self.problem(
                         line,
-                        f"{where}.left[{i + 1}].match",
+                        f"{where}.left[{it.pos}].match",
                         f"left item {it.id!r} has no `match`",
                         "add `match: <id of its right-hand item>`",
                     )
                 elif right_items and it.match not in right_ids:
                     self.problem(
                         line,
-                        f"{where}.left[{i + 1}].match",
+                        f"{where}.left[{it.pos}].match",
                         f"{it.match!r} is not an id in `right`",
                         f"use one of: {', '.join(sorted(right_ids))}"
                         f"{_suggest(it.match, right_ids)}",
@@ -652,6 +679,7 @@ class _Reader:
             )
             return out
         row_ids, col_ids = {r.id for r in rows}, {c.id for c in cols}
+        self.duplicates(table, f"{where}.{name}")
         for r in table:
             if r not in row_ids:
                 self.problem(
@@ -671,6 +699,7 @@ class _Reader:
                 )
                 continue
             out[row.id] = {}
+            self.duplicates(cells, f"{where}.{name}.{row.id}")
             for c in cells:
                 if c not in col_ids:
                     self.problem(
@@ -702,6 +731,10 @@ class _Reader:
         return out
 
 
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
 def _kind_of(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
@@ -727,14 +760,31 @@ def _read_file(
     try:
         doc = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        # An unfinished quote is found only at the end of the file: point at where it opened.
+        unfinished = "quoted scalar" in (e.context or "")
+        mark = (e.context_mark if unfinished else None) or e.problem_mark or e.context_mark
         what = e.problem or "the YAML cannot be read"
+        if unfinished:
+            what = "a quote opened here is never closed"
         reader.problem(
-            mark.line + 1 if mark else 0,
+            mark.line + 1 if mark else 1,
             "",
             f"YAML syntax: {what}",
             "check indentation and quoting on this line or the one before; text with a "
             "colon or starting with a quote or backquote needs quotes or a `|` block",
+            "yaml",
+        )
+        return "", "", []
+    except yaml.YAMLError as e:  # e.g. a control character pasted from a word processor
+        position = getattr(e, "position", None)
+        line = text[:position].count("\n") + 1 if isinstance(position, int) else 1
+        char = getattr(e, "character", None)
+        shown = f" ({char!r})" if isinstance(char, str) else ""
+        reader.problem(
+            line,
+            "",
+            f"the file holds a character YAML does not allow{shown}",
+            "delete it (it often comes with text pasted from a word processor)",
             "yaml",
         )
         return "", "", []

@@ -79,13 +79,26 @@ def _as_list(answer: Any) -> list[Any]:
     raise AnswerFormError(f"got {type(answer).__name__}")
 
 
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def _as_number(answer: Any) -> float:
     if isinstance(answer, bool):
         raise AnswerFormError("True/False is not a number")
     if isinstance(answer, int | float):
-        value = float(answer)
+        try:
+            value = float(answer)
+        except OverflowError:
+            raise AnswerFormError("that number is far too large") from None
     elif isinstance(answer, str):
-        text = answer.strip().replace(",", "").replace("\u2009", "").replace(" ", "")
+        text = answer.strip().replace("\u2009", "").replace(" ", "")
+        if "," in text:
+            if not _THOUSANDS.match(text):
+                raise AnswerFormError(
+                    f"{answer!r} is ambiguous: write decimals with a point (9.5, not 9,5); "
+                    "commas may only separate thousands (1,000)"
+                )
+            text = text.replace(",", "")
         try:
             value = float(text)
         except ValueError:
@@ -102,7 +115,10 @@ def _as_number(answer: Any) -> float:
 
 def _as_grid(ex: Exercise, answer: Any) -> dict[str, dict[str, str]]:
     if hasattr(answer, "to_dict") and hasattr(answer, "index") and hasattr(answer, "columns"):
-        frame = answer.to_dict(orient="index")  # a DataFrame: rows are the index
+        try:
+            frame = answer.to_dict(orient="index")  # a DataFrame: rows are the index
+        except ValueError:
+            raise AnswerFormError("the DataFrame's row labels must each appear once") from None
         answer = {str(r): {str(c): v for c, v in cols.items()} for r, cols in frame.items()}
     if not isinstance(answer, Mapping):
         raise AnswerFormError(f"got {type(answer).__name__}")
@@ -250,9 +266,11 @@ def _numeric(ex: Exercise, value: float) -> Graded:
     assert ex.low is not None  # the bank guarantees both ends
     assert ex.high is not None
     unit = f" {ex.unit}" if ex.unit else ""
-    if value < ex.low:
+    # The ends count as inside: 0.7 + 0.1 is 0.7999999999999999 in floating point.
+    slack = 1e-9 * max(1.0, abs(ex.low), abs(ex.high))
+    if value < ex.low - slack:
         return Graded(True, value, False, 0.0, f"{value:g}{unit} is too low", ())
-    if value > ex.high:
+    if value > ex.high + slack:
         return Graded(True, value, False, 0.0, f"{value:g}{unit} is too high", ())
     return Graded(True, value, True, 1.0, f"{value:g}{unit} is within the accepted range", ())
 
