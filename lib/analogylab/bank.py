@@ -657,6 +657,17 @@ class _Reader:
             rationale=rationale,
         )
 
+    def _stray(self, m: _Map, known: set[str], where: str, what: str) -> None:
+        """Keys of a grid's key or rationale that are not row (or column) ids."""
+        for k in m:
+            if k not in known:
+                self.problem(
+                    m.key_lines.get(k, m.line),
+                    f"{where}.{k}",
+                    f"{k!r} is not a {what} id",
+                    f"use the ids in `{what}s`{_suggest(k, known)}",
+                )
+
     def _cells(
         self,
         m: _Map,
@@ -680,14 +691,7 @@ class _Reader:
             return out
         row_ids, col_ids = {r.id for r in rows}, {c.id for c in cols}
         self.duplicates(table, f"{where}.{name}")
-        for r in table:
-            if r not in row_ids:
-                self.problem(
-                    table.key_lines.get(r, table.line),
-                    f"{where}.{name}.{r}",
-                    f"{r!r} is not a row id",
-                    f"use the ids in `rows`{_suggest(r, row_ids)}",
-                )
+        self._stray(table, row_ids, f"{where}.{name}", "row")
         for row in rows:
             cells = table.get(row.id)
             if not isinstance(cells, _Map):
@@ -700,14 +704,7 @@ class _Reader:
                 continue
             out[row.id] = {}
             self.duplicates(cells, f"{where}.{name}.{row.id}")
-            for c in cells:
-                if c not in col_ids:
-                    self.problem(
-                        cells.key_lines.get(c, cells.line),
-                        f"{where}.{name}.{row.id}.{c}",
-                        f"{c!r} is not a column id",
-                        f"use the ids in `columns`{_suggest(c, col_ids)}",
-                    )
+            self._stray(cells, col_ids, f"{where}.{name}.{row.id}", "column")
             for col in cols:
                 value = cells.get(col.id)
                 line = cells.key_lines.get(col.id, cells.line)
