@@ -43,3 +43,21 @@ def test_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would go")
     assert _probe(blocked)["after_load"] is True
+
+
+def test_exercise_modules_load_on_first_use() -> None:
+    """`import analogylab` leaves YAML, the answer store and ipywidgets for the first exercise."""
+    code = (
+        "import sys, json, analogylab\n"
+        "mods = ('yaml', 'analogylab.store', 'ipywidgets')\n"
+        "before = {m: m in sys.modules for m in mods}\n"
+        "analogylab.exercise\n"
+        "after = {m: m in sys.modules for m in mods}\n"
+        "print(json.dumps([before, after]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    before, after = json.loads(out.strip().splitlines()[-1])
+    assert before == {"yaml": False, "analogylab.store": False, "ipywidgets": False}
+    assert after == {"yaml": True, "analogylab.store": True, "ipywidgets": True}

@@ -24,20 +24,20 @@ from analogylab.errors import (
     UnknownIdError,
     UnknownTableError,
 )
-from analogylab.exercises import (
-    Feedback,
-    check,
-    hint,
-    load_bank,
-    progress,
-    progress_by_lesson,
-    set_student,
-    solution,
-)
 from analogylab.validate import Problem, ValidationReport, find_data, validate
 
 if TYPE_CHECKING:
     from analogylab.exercise_widgets import ExerciseWidget, exercise, progress_panel
+    from analogylab.exercises import (
+        Feedback,
+        check,
+        hint,
+        load_bank,
+        progress,
+        progress_by_lesson,
+        set_student,
+        solution,
+    )
 
 __all__ = [
     "AnalogylabError",
@@ -71,13 +71,29 @@ __all__ = [
     "validate",
 ]
 
-_WIDGETS = {"ExerciseWidget", "exercise", "progress_panel"}
+# The exercises (YAML, SQLite, and for widgets ipywidgets) are imported when first used,
+# so `import analogylab` costs no more than the data loader needs.
+_LAZY = {
+    "ExerciseWidget": "exercise_widgets",
+    "exercise": "exercise_widgets",
+    "progress_panel": "exercise_widgets",
+    "Feedback": "exercises",
+    "check": "exercises",
+    "hint": "exercises",
+    "load_bank": "exercises",
+    "progress": "exercises",
+    "progress_by_lesson": "exercises",
+    "set_student": "exercises",
+    "solution": "exercises",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """Import the widgets (and ipywidgets) only when a lesson first asks for one."""
-    if name in _WIDGETS:
-        from analogylab import exercise_widgets  # noqa: PLC0415
+    """Import the exercise modules only when a lesson first asks for one of their names."""
+    if name in _LAZY:
+        import importlib  # noqa: PLC0415
 
-        return getattr(exercise_widgets, name)
+        value = getattr(importlib.import_module(f"analogylab.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'analogylab' has no attribute {name!r}")

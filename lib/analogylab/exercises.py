@@ -264,9 +264,8 @@ def record(
                 f"\n\n**Self-assessment recorded:** {len(set(ticked))} of {len(ids)} rubric "
                 f"points, {self_score * ex.points:.2g} of {_points(ex.points)}."
             )
-    before = store.count(ex.id)
-    previous = store.attempts(ex.id)
-    valid_before = [a for a in previous if a.status != "invalid"]
+    valid_before = [a for a in store.attempts(ex.id) if a.status != "invalid"]
+    before = len(valid_before)
     revealed_before = (
         any(a.correct for a in valid_before)
         or len(valid_before) >= ex.attempts
@@ -393,12 +392,15 @@ def progress(lesson: str | None = None) -> pd.DataFrame:
     import pandas as pd  # noqa: PLC0415
 
     bank = load_bank()
-    store = open_store()
+    by_exercise: dict[str, list[Attempt]] = {}
+    for a in open_store().attempts(lesson=lesson):
+        if a.status != "invalid":
+            by_exercise.setdefault(a.exercise_id, []).append(a)
     rows = []
     for ex in sorted(bank, key=lambda e: (e.lesson, e.number)):
         if lesson is not None and ex.lesson != lesson:
             continue
-        tries = [a for a in store.attempts(ex.id) if a.status != "invalid"]
+        tries = by_exercise.get(ex.id, [])
         scores = [a.score for a in tries if a.score is not None]
         best = max(scores) if scores else None
         rows.append(
