@@ -327,3 +327,21 @@ def test_real_student_edition_runs(tmp_path: Path, answers_home: Path) -> None:
     assert last is not None
     assert last.status == "invalid"
     assert "there is no answer yet" in last.message
+
+
+def test_folded_solution_cell_is_unfolded_for_students(tmp_path: Path) -> None:
+    """A worked answer the teacher folded away shows its skeleton, unfolded, to students."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    cell = nbformat.v4.new_code_cell(f"{BEGIN}\nanswer = 9\n{END}\nprint(answer)")
+    cell.metadata["jupyter"] = {"source_hidden": True}
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), cell]
+    src = _write(nb, tmp_path / "notebooks" / "01-fold.ipynb").parent
+    (written,) = build_student(tmp_path / "student", src)
+    out = nbformat.read(str(written), as_version=4).cells[1]
+    assert "jupyter" not in out.metadata
+    assert out.source.startswith("answer = ...")

@@ -221,6 +221,13 @@ def _student_edition(teacher: Any, path: Path) -> Any:
             cell["source"] = source
             if had_region and cell_type == "code" and RAISES_TAG not in tags:
                 cell.setdefault("metadata", {})["tags"] = [*tags, RAISES_TAG]
+            if had_region:
+                # The teacher folds worked answers away; the student's skeleton must show.
+                jupyter = cell.get("metadata", {}).get("jupyter", {})
+                jupyter.pop("source_hidden", None)
+                jupyter.pop("outputs_hidden", None)
+                if not jupyter:
+                    cell.get("metadata", {}).pop("jupyter", None)
         if cell_type == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
