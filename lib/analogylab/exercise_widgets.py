@@ -23,6 +23,7 @@ from analogylab.errors import AnalogylabError
 from analogylab.exercises import (
     Feedback,
     get_exercise,
+    key_shown,
     next_hint,
     progress_by_lesson,
     record,
@@ -260,10 +261,11 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
 
     def _attempts_text(self) -> str:
         ex = self.exercise
-        used = self.store.count(ex.id)
+        tries = [a for a in self.store.attempts(ex.id) if a.status != "invalid"]
+        used = len(tries)
         if ex.kind == "text":
             return f"&nbsp;Checked {used} time(s)."
-        if used >= ex.attempts or any(a.correct for a in self.store.attempts(ex.id)):
+        if key_shown(ex, tries):
             return f"&nbsp;Attempts used: {used} (the answer has been shown)."
         return f"&nbsp;Attempts used: {used} of {ex.attempts}."
 
@@ -332,9 +334,10 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         if last is None:
             return
         self.set_answer(last.answer)
-        if self.exercise.kind == "text" and isinstance(last.answer, dict):
+        if self.exercise.kind == "text" and last.status != "invalid":
             self._offer_rubric()
-            for k in last.answer.get("ticked", []):
+            ticked = last.answer.get("ticked", []) if isinstance(last.answer, dict) else []
+            for k in ticked:
                 if k in self.rubric:
                     self.rubric[k].value = True
         when = last.time.replace("T", " ").replace("Z", " UTC")
@@ -345,8 +348,6 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         self.feedback.value = (
             f'<div role="status" aria-live="polite">{note}{markdown_to_html(last.message)}</div>'
         )
-        if self.exercise.kind == "text" and last.status != "invalid":
-            self._offer_rubric()
 
 
 def exercise(exercise_id: str) -> ExerciseWidget:

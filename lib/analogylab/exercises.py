@@ -27,6 +27,7 @@ __all__ = [
     "check",
     "get_exercise",
     "hint",
+    "key_shown",
     "load_bank",
     "next_hint",
     "progress",
@@ -225,6 +226,15 @@ def _compose(ex: Exercise, g: Graded, used: int, *, reveal: bool, revealed_befor
     return "\n".join(lines)
 
 
+def key_shown(ex: Exercise, attempts: list[Attempt]) -> bool:
+    """Whether these (valid) attempts have already brought up the key and its explanations."""
+    return (
+        any(a.correct for a in attempts)
+        or len(attempts) >= ex.attempts
+        or (ex.kind == "text" and bool(attempts))
+    )
+
+
 def _status(g: Graded, ticked: bool) -> str:
     if not g.valid:
         return "invalid"
@@ -266,18 +276,16 @@ def record(
             )
     valid_before = [a for a in store.attempts(ex.id) if a.status != "invalid"]
     before = len(valid_before)
-    revealed_before = (
-        any(a.correct for a in valid_before)
-        or len(valid_before) >= ex.attempts
-        or (ex.kind == "text" and bool(valid_before))
-    )
+    revealed_before = key_shown(ex, valid_before)
     used = before + (1 if g.valid else 0)
     reveal = g.valid and (ex.kind == "text" or bool(g.correct) or used >= ex.attempts)
     status = _status(g, self_score is not None)
     score = self_score if ex.kind == "text" else g.score
-    message = _compose(ex, g, used, reveal=reveal, revealed_before=revealed_before)
-    if rubric_note:
-        message = message.split("\n\n**A model answer:**")[0] + rubric_note
+    # A self-assessment need not show the model answer again: it was shown at the first check.
+    message = (
+        _compose(ex, g, used, reveal=reveal and not rubric_note, revealed_before=revealed_before)
+        + rubric_note
+    )
     stored_answer: Any = g.answer
     if ticked is not None and ex.kind == "text":
         stored_answer = {"text": g.answer, "ticked": sorted(set(map(str, ticked)))}
@@ -413,9 +421,7 @@ def progress(lesson: str | None = None) -> pd.DataFrame:
                 "last_status": tries[-1].status if tries else "not tried",
                 "best_score": best,
                 "earned": None if best is None else round(best * ex.points, 2),
-                "answer_shown": any(a.correct for a in tries)
-                or len(tries) >= ex.attempts
-                or (ex.kind == "text" and bool(tries)),
+                "answer_shown": key_shown(ex, tries),
                 "last_time": tries[-1].time if tries else "",
             }
         )
