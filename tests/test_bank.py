@@ -26,7 +26,7 @@ from analogylab.validate import Problem
 
 Mutation = Callable[[Path], None]
 SHIPPED_FILE = "00-start-here.yaml"
-NEW_FILE = "01-test.yaml"
+NEW_FILE = "97-test.yaml"
 
 # The shipped bank, read once at collection so that each exercise is its own test case.
 _SHIPPED_BANK = read_bank(find_data())
@@ -36,10 +36,10 @@ _SHIPPED_BANK = read_bank(find_data())
 # The line numbers in the corpus are the line numbers of these texts (line 1 is `lesson:`).
 
 SINGLE = """\
-lesson: "01"
+lesson: "97"
 title: A test lesson
 exercises:
-  - id: ex-01-1
+  - id: ex-97-1
     kind: single
     prompt: Which one?
     options:
@@ -55,10 +55,10 @@ exercises:
 """
 
 MATCHING = """\
-lesson: "01"
+lesson: "97"
 title: A test lesson
 exercises:
-  - id: ex-01-1
+  - id: ex-97-1
     kind: matching
     prompt: Match them.
     left:
@@ -80,10 +80,10 @@ exercises:
 """
 
 ORDERING = """\
-lesson: "01"
+lesson: "97"
 title: A test lesson
 exercises:
-  - id: ex-01-1
+  - id: ex-97-1
     kind: ordering
     prompt: Put them in order.
     items:
@@ -101,10 +101,10 @@ exercises:
 """
 
 NUMERIC = """\
-lesson: "01"
+lesson: "97"
 title: A test lesson
 exercises:
-  - id: ex-01-1
+  - id: ex-97-1
     kind: numeric
     prompt: How many?
     answer: {value: 9, tolerance: 0.5}
@@ -118,10 +118,10 @@ exercises:
 """
 
 TEXT = """\
-lesson: "01"
+lesson: "97"
 title: A test lesson
 exercises:
-  - id: ex-01-1
+  - id: ex-97-1
     kind: text
     prompt: Why?
     model_answer: Because.
@@ -133,10 +133,10 @@ exercises:
 """
 
 GRID = """\
-lesson: "01"
+lesson: "97"
 title: A test lesson
 exercises:
-  - id: ex-01-1
+  - id: ex-97-1
     kind: grid
     prompt: Rate.
     rows:
@@ -204,7 +204,7 @@ def _not_utf8(d: Path) -> None:
 
 def _duplicate_across_files(d: Path) -> None:
     # Read after 00-start-here.yaml (files are read in name order), so the copy is the duplicate.
-    text = SINGLE.replace('lesson: "01"', 'lesson: "00"').replace("ex-01-1", "ex-00-1")
+    text = SINGLE.replace('lesson: "97"', 'lesson: "00"').replace("ex-97-1", "ex-00-1")
     (d / "exercises" / "00-two.yaml").write_text(text, encoding="utf-8")
 
 
@@ -229,84 +229,84 @@ CORPUS: list[tuple[str, Mutation, str, int | str, str, str]] = [
      NEW_FILE, 6, "", "a colon or starting with a quote or backquote needs quotes"),
     ("yaml-tab-indentation", _edit(SINGLE, "    kind: single", "\tkind: single"),
      NEW_FILE, 5, "", "found character '\\t' that cannot start any token"),
-    ("file-not-a-mapping", _write("- ex-01-1\n- ex-01-2\n"),
+    ("file-not-a-mapping", _write("- ex-97-1\n- ex-97-2\n"),
      NEW_FILE, 1, "", "the file should be a mapping with `lesson`, `title` and `exercises`"),
     ("empty-file", _write(""),
      NEW_FILE, 1, "", "the file should be a mapping"),
     ("unknown-top-level-key", _write(SINGLE + "level: 2\n"),
      NEW_FILE, 17, "level", "unknown field `level`"),
-    ("lesson-not-two-digits", _edit(SINGLE, 'lesson: "01"', "lesson: 01"),
+    ("lesson-not-two-digits", _edit(SINGLE, 'lesson: "97"', "lesson: 01"),
      NEW_FILE, 1, "lesson", "lesson '1' is not two digits; write the lesson number in quotes"),
-    ("file-name-disagrees-with-lesson", _edit(SINGLE, 'lesson: "01"', 'lesson: "02"'),
-     NEW_FILE, 1, "lesson", "the file name says lesson 01 but `lesson` says 02"),
+    ("file-name-disagrees-with-lesson", _edit(SINGLE, 'lesson: "97"', 'lesson: "96"'),
+     NEW_FILE, 1, "lesson", "the file name says lesson 97 but `lesson` says 96"),
     ("missing-exercises", _write(SINGLE.split("exercises:", maxsplit=1)[0]),
      NEW_FILE, 1, "exercises", "no `exercises` list"),
     ("unknown-kind", _edit(SINGLE, "kind: single", "kind: singel"),
-     NEW_FILE, 5, "ex-01-1.kind", "kind 'singel' is not one of ours"),
+     NEW_FILE, 5, "ex-97-1.kind", "kind 'singel' is not one of ours"),
     ("unknown-kind-suggests", _edit_shipped("kind: multiple", "kind: multi"),
      SHIPPED_FILE, "kind: multi", "ex-00-2.kind", "(did you mean 'multiple'?)"),
     ("unknown-field-typo", _edit(SINGLE, "    prompt:", "    promt:"),
-     NEW_FILE, 6, "ex-01-1.promt",
+     NEW_FILE, 6, "ex-97-1.promt",
      "unknown field `promt`; check the spelling (did you mean 'prompt'?)"),
     ("missing-prompt", _edit(SINGLE, "    prompt: Which one?\n", ""),
-     NEW_FILE, 4, "ex-01-1.prompt", "`prompt` is missing; add a `prompt:` line"),
-    ("id-not-ex-nn-k", _edit(SINGLE, "id: ex-01-1", "id: ex-1-1"),
+     NEW_FILE, 4, "ex-97-1.prompt", "`prompt` is missing; add a `prompt:` line"),
+    ("id-not-ex-nn-k", _edit(SINGLE, "id: ex-97-1", "id: ex-1-1"),
      NEW_FILE, 4, "ex-1-1.id", "id 'ex-1-1' is not of the form ex-NN-K"),
-    ("id-of-another-lesson", _edit(SINGLE, "id: ex-01-1", "id: ex-02-1"),
-     NEW_FILE, 4, "ex-02-1.id", "id 'ex-02-1' belongs to lesson 02, but this file is lesson 01"),
+    ("id-of-another-lesson", _edit(SINGLE, "id: ex-97-1", "id: ex-96-1"),
+     NEW_FILE, 4, "ex-96-1.id", "id 'ex-96-1' belongs to lesson 96, but this file is lesson 97"),
     ("duplicate-id-across-files", _duplicate_across_files,
      "00-two.yaml", 4, "ex-00-1.id", f"{SHIPPED_FILE}:6; ids must be unique across the bank"),
     ("single-two-correct",
      _edit(SINGLE, "text: The second\n", "text: The second\n        correct: true\n"),
-     NEW_FILE, 7, "ex-01-1.options", "needs exactly one `correct: true`, found 2"),
+     NEW_FILE, 7, "ex-97-1.options", "needs exactly one `correct: true`, found 2"),
     ("single-none-correct", _edit(SINGLE, "        correct: true\n", ""),
-     NEW_FILE, 7, "ex-01-1.options", "needs exactly one `correct: true`, found 0"),
+     NEW_FILE, 7, "ex-97-1.options", "needs exactly one `correct: true`, found 0"),
     ("option-without-explanation", _edit(SINGLE, "        explanation: Not this.\n", ""),
-     NEW_FILE, 12, "ex-01-1.options[2].explanation", "`explanation` is missing"),
+     NEW_FILE, 12, "ex-97-1.options[2].explanation", "`explanation` is missing"),
     ("duplicate-option-id", _edit(SINGLE, "- id: b", "- id: a"),
-     NEW_FILE, 12, "ex-01-1.options[2].id", "id 'a' is used twice in `options`"),
+     NEW_FILE, 12, "ex-97-1.options[2].id", "id 'a' is used twice in `options`"),
     ("option-correct-not-boolean", _edit(SINGLE, "correct: true", "correct: right"),
-     NEW_FILE, 10, "ex-01-1.options[1].correct", "`correct` should be true or false"),
+     NEW_FILE, 10, "ex-97-1.options[1].correct", "`correct` should be true or false"),
     ("matching-match-not-in-right", _edit(MATCHING, "match: q", "match: r"),
-     NEW_FILE, 12, "ex-01-1.left[2].match", "'r' is not an id in `right`; use one of: p, q"),
+     NEW_FILE, 12, "ex-97-1.left[2].match", "'r' is not an id in `right`; use one of: p, q"),
     ("matching-left-without-match", _edit(MATCHING, "        match: q\n", ""),
-     NEW_FILE, 12, "ex-01-1.left[2].match", "left item 'y' has no `match`"),
+     NEW_FILE, 12, "ex-97-1.left[2].match", "left item 'y' has no `match`"),
     ("ordering-two-items",
      _edit(ORDERING, "      - id: c\n        text: C\n        explanation: Third.\n", ""),
-     NEW_FILE, 7, "ex-01-1.items", "an ordering question needs at least three items"),
+     NEW_FILE, 7, "ex-97-1.items", "an ordering question needs at least three items"),
     ("numeric-no-value-or-range", _edit(NUMERIC, "{value: 9, tolerance: 0.5}", "{tolerance: 0.5}"),
-     NEW_FILE, 7, "ex-01-1.answer", "`answer` has neither `value` nor `low`/`high`"),
+     NEW_FILE, 7, "ex-97-1.answer", "`answer` has neither `value` nor `low`/`high`"),
     ("numeric-low-above-high", _edit(NUMERIC, "{value: 9, tolerance: 0.5}", "{low: 10, high: 8}"),
-     NEW_FILE, 7, "ex-01-1.answer", "low=10.0, high=8.0 is incomplete or upside down"),
+     NEW_FILE, 7, "ex-97-1.answer", "low=10.0, high=8.0 is incomplete or upside down"),
     ("numeric-shipped-range-upside-down",
      _edit_shipped("answer: {value: 9, tolerance: 0.5}", "answer: {low: 10, high: 8}"),
      SHIPPED_FILE, "answer: {low: 10, high: 8}", "ex-00-5.answer", "upside down"),
     ("numeric-without-too-high", _edit(NUMERIC, "      too_high: Too high.\n", ""),
-     NEW_FILE, 10, "ex-01-1.explanations.too_high", "`too_high` is missing"),
+     NEW_FILE, 10, "ex-97-1.explanations.too_high", "`too_high` is missing"),
     ("numeric-negative-tolerance", _edit(NUMERIC, "tolerance: 0.5", "tolerance: -1"),
-     NEW_FILE, 7, "ex-01-1.answer.tolerance", "`tolerance` is -1, below 0"),
+     NEW_FILE, 7, "ex-97-1.answer.tolerance", "`tolerance` is -1, below 0"),
     ("text-without-rubric",
      _edit(TEXT, "    rubric:\n      - id: r1\n        text: It says why.\n", ""),
-     NEW_FILE, 4, "ex-01-1.rubric", "`rubric` is missing"),
+     NEW_FILE, 4, "ex-97-1.rubric", "`rubric` is missing"),
     ("text-without-model-answer", _edit(TEXT, "    model_answer: Because.\n", ""),
-     NEW_FILE, 4, "ex-01-1.model_answer", "`model_answer` is missing"),
+     NEW_FILE, 4, "ex-97-1.model_answer", "`model_answer` is missing"),
     ("grid-key-off-scale", _edit(GRID, "r2: {c1: N, c2: NA}", "r2: {c1: N, c2: X}"),
-     NEW_FILE, 22, "ex-01-1.key.r2.c2", "'X' is not on the scale; use one of: CC, C, N, I, II, NA"),
+     NEW_FILE, 22, "ex-97-1.key.r2.c2", "'X' is not on the scale; use one of: CC, C, N, I, II, NA"),
     ("grid-key-missing-cell", _edit(GRID, "r2: {c1: N, c2: NA}", "r2: {c1: N}"),
-     NEW_FILE, 22, "ex-01-1.key.r2.c2", "no key for row 'r2', column 'c2'"),
+     NEW_FILE, 22, "ex-97-1.key.r2.c2", "no key for row 'r2', column 'c2'"),
     ("grid-key-missing-row", _edit(GRID, "      r2: {c1: N, c2: NA}\n", ""),
-     NEW_FILE, 21, "ex-01-1.key.r2", "row 'r2' is missing from `key`"),
+     NEW_FILE, 21, "ex-97-1.key.r2", "row 'r2' is missing from `key`"),
     ("grid-rationale-missing-cell", _edit(GRID, "        c2: Because.\n    hints:", "    hints:"),
-     NEW_FILE, 28, "ex-01-1.rationale.r2.c2", "no rationale for row 'r2', column 'c2'"),
+     NEW_FILE, 28, "ex-97-1.rationale.r2.c2", "no rationale for row 'r2', column 'c2'"),
     ("grid-key-unknown-column", _edit(GRID, "r1: {c1: CC, c2: C}", "r1: {c1: CC, c2: C, c3: N}"),
-     NEW_FILE, 21, "ex-01-1.key.r1.c3", "'c3' is not a column id"),
+     NEW_FILE, 21, "ex-97-1.key.r1.c3", "'c3' is not a column id"),
     ("source-not-in-sources",
      _write(SINGLE + "    sources: [bill-c-2018-swj-coment]\n"),
-     NEW_FILE, 17, "ex-01-1.sources",
+     NEW_FILE, 17, "ex-97-1.sources",
      ("source 'bill-c-2018-swj-coment' is not in sources.csv; add it to sources.csv or fix "
       "the id (did you mean 'bill-c-2018-swj-comment'?)")),
     ("hint-read-as-mapping", _edit(SINGLE, "- Think.", "- Think: what did the US send?"),
-     NEW_FILE, 16, "ex-01-1.hints[1]",
+     NEW_FILE, 16, "ex-97-1.hints[1]",
      "YAML read the ': ' in it as a key and value); put the whole line in double quotes"),
     ("shipped-hint-read-as-mapping",
      _edit_shipped('- "The comment swaps roles: the 1980s sponsor\'s rival becomes the 2018 '
@@ -317,9 +317,9 @@ CORPUS: list[tuple[str, Mutation, str, int | str, str, str]] = [
      "put the whole line in double quotes"),
     ("not-utf8", _not_utf8, NEW_FILE, 6, "", "the file is not UTF-8 text; save it as UTF-8"),
     ("points-not-a-number", _write(SINGLE + "    points: two\n"),
-     NEW_FILE, 17, "ex-01-1.points", "`points` should be a number, not 'two'"),
+     NEW_FILE, 17, "ex-97-1.points", "`points` should be a number, not 'two'"),
     ("attempts-below-one", _write(SINGLE + "    attempts: 0\n"),
-     NEW_FILE, 17, "ex-01-1.attempts", "`attempts` is 0, below 1"),
+     NEW_FILE, 17, "ex-97-1.attempts", "`attempts` is 0, below 1"),
 ]  # fmt: skip
 
 
@@ -638,9 +638,9 @@ def test_all_problems_in_one_run(data_copy: Path, capsys: pytest.CaptureFixture[
     _write(text)(data_copy)
     problems = check_bank(data_copy)
     assert sorted((p.row, p.column) for p in problems) == [
-        (12, "ex-01-1.options[2].explanation"),
-        (14, "ex-01-1.points"),
-        (16, "ex-01-1.hints[1]"),
+        (12, "ex-97-1.options[2].explanation"),
+        (14, "ex-97-1.points"),
+        (16, "ex-97-1.hints[1]"),
     ]
     assert main(["validate", str(data_copy)]) == 1
     lines = capsys.readouterr().out.splitlines()
@@ -651,25 +651,26 @@ def test_all_problems_in_one_run(data_copy: Path, capsys: pytest.CaptureFixture[
 def test_problems_in_several_files_are_all_reported(data_copy: Path) -> None:
     """A mistake in each of two files, and one in the shipped file: all three are reported."""
     _edit(SINGLE, "kind: single", "kind: singel")(data_copy)
-    _edit(ORDERING, 'lesson: "01"', 'lesson: "02"', name="02-test.yaml")(data_copy)
+    _edit(ORDERING, 'lesson: "97"', 'lesson: "96"', name="96-test.yaml")(data_copy)
     _edit_shipped("kind: multiple", "kind: multi")(data_copy)
     files = {Path(p.file).name for p in check_bank(data_copy)}
-    assert files == {NEW_FILE, "02-test.yaml", SHIPPED_FILE}
+    assert files == {NEW_FILE, "96-test.yaml", SHIPPED_FILE}
 
 
 def test_a_file_with_a_problem_contributes_nothing(data_copy: Path) -> None:
     """A file with one bad exercise loads none of its exercises; other files still load."""
-    second = SINGLE.split("exercises:\n")[1].replace("ex-01-1", "ex-01-2")
+    second = SINGLE.split("exercises:\n")[1].replace("ex-97-1", "ex-97-2")
     _write(SINGLE + second.replace("    prompt: Which one?\n", ""))(data_copy)
-    _write(TEXT.replace('"01"', '"02"').replace("ex-01-1", "ex-02-1"), "02-test.yaml")(data_copy)
+    _write(TEXT.replace('"97"', '"96"').replace("ex-97-1", "ex-96-1"), "96-test.yaml")(data_copy)
     bank = read_bank(data_copy)
-    assert [(p.row, p.column) for p in bank.problems] == [(17, "ex-01-2.prompt")]
-    assert "ex-01-1" not in bank, "the good exercise of the bad file is left out too"
-    assert "ex-01-2" not in bank
-    assert "01" not in bank.lessons
-    assert "ex-02-1" in bank
-    assert bank.lessons["02"] == "A test lesson"
-    assert {e.id for e in bank.of_lesson("00")} == {e.id for e in _SHIPPED_BANK}
+    assert [(p.row, p.column) for p in bank.problems] == [(17, "ex-97-2.prompt")]
+    assert "ex-97-1" not in bank, "the good exercise of the bad file is left out too"
+    assert "ex-97-2" not in bank
+    assert "97" not in bank.lessons
+    assert "ex-96-1" in bank
+    assert bank.lessons["96"] == "A test lesson"
+    assert {e.id for e in bank.exercises.values() if e.lesson not in ("96", "97")} == {
+        e.id for e in _SHIPPED_BANK.exercises.values()}
     report = validate(data_copy)
     assert report.exercises == len(_SHIPPED_BANK) + 1
 
@@ -683,8 +684,8 @@ def test_corpus_templates_are_valid(data_copy: Path, template: str) -> None:
     _write(template)(data_copy)
     bank = read_bank(data_copy)
     assert bank.problems == []
-    assert bank["ex-01-1"].file.endswith(NEW_FILE)
-    assert bank["ex-01-1"].line == 4
+    assert bank["ex-97-1"].file.endswith(NEW_FILE)
+    assert bank["ex-97-1"].line == 4
 
 
 def test_bom_and_windows_line_ends_are_accepted(data_copy: Path) -> None:
@@ -694,7 +695,7 @@ def test_bom_and_windows_line_ends_are_accepted(data_copy: Path) -> None:
     )
     bank = read_bank(data_copy)
     assert bank.problems == []
-    assert bank["ex-01-1"].prompt == "Which one?"
+    assert bank["ex-97-1"].prompt == "Which one?"
 
 
 # --- the bugs found while writing these tests (see the reasons) ----------------------------
@@ -712,20 +713,20 @@ def test_duplicate_key_is_reported(data_copy: Path) -> None:
     _edit(SINGLE, "    prompt: Which one?\n", "    prompt: Which one?\n    prompt: Another?\n")(
         data_copy
     )
-    assert _hits(check_bank(data_copy), NEW_FILE, 7, "ex-01-1.prompt", "prompt")
+    assert _hits(check_bank(data_copy), NEW_FILE, 7, "ex-97-1.prompt", "prompt")
 
 
 def test_zero_points_is_kept_or_reported(data_copy: Path) -> None:
     """`points: 0` is either kept as 0 or reported, never silently turned into 1 point."""
     _write(SINGLE + "    points: 0\n")(data_copy)
     bank = read_bank(data_copy)
-    assert bank.problems or bank["ex-01-1"].points == 0
+    assert bank.problems or bank["ex-97-1"].points == 0
 
 
 def test_numeric_answer_must_be_finite(data_copy: Path) -> None:
     """A numeric answer of .nan is reported at its line instead of accepting every answer."""
     _edit(NUMERIC, "{value: 9, tolerance: 0.5}", "{value: .nan, tolerance: 0.5}")(data_copy)
-    assert _hits(check_bank(data_copy), NEW_FILE, 7, "ex-01-1.answer.value", "value")
+    assert _hits(check_bank(data_copy), NEW_FILE, 7, "ex-97-1.answer.value", "value")
 
 
 def test_matching_problem_after_a_malformed_entry_keeps_its_place(data_copy: Path) -> None:
@@ -736,8 +737,8 @@ def test_matching_problem_after_a_malformed_entry_keeps_its_place(data_copy: Pat
     )
     _write(text)(data_copy)
     problems = check_bank(data_copy)
-    assert _hits(problems, NEW_FILE, 8, "ex-01-1.left[1]", "should have `id:` and `text:`")
-    assert _hits(problems, NEW_FILE, 9, "ex-01-1.left[2].match", "left item 'y' has no `match`")
+    assert _hits(problems, NEW_FILE, 8, "ex-97-1.left[1]", "should have `id:` and `text:`")
+    assert _hits(problems, NEW_FILE, 9, "ex-97-1.left[2].match", "left item 'y' has no `match`")
 
 
 # --- load_bank -----------------------------------------------------------------------------
@@ -764,8 +765,8 @@ def test_load_bank_raises_with_the_location(data_copy: Path) -> None:
     with pytest.raises(analogylab.ExerciseBankError) as info:
         analogylab.load_bank(data_copy)
     (problem,) = info.value.problems
-    assert (Path(problem.file).name, problem.row, problem.column) == (NEW_FILE, 5, "ex-01-1.kind")
+    assert (Path(problem.file).name, problem.row, problem.column) == (NEW_FILE, 5, "ex-97-1.kind")
     assert str(problem) in str(info.value).splitlines()
-    assert f"{NEW_FILE}:5:ex-01-1.kind: kind 'singel' is not one of ours" in str(info.value)
+    assert f"{NEW_FILE}:5:ex-97-1.kind: kind 'singel' is not one of ours" in str(info.value)
     _write(SINGLE)(data_copy)
-    assert "ex-01-1" in analogylab.load_bank(data_copy)
+    assert "ex-97-1" in analogylab.load_bank(data_copy)

@@ -61,3 +61,23 @@ def test_exercise_modules_load_on_first_use() -> None:
     before, after = json.loads(out.strip().splitlines()[-1])
     assert before == {"yaml": False, "analogylab.store": False, "ipywidgets": False}
     assert after == {"yaml": True, "analogylab.store": True, "ipywidgets": True}
+
+
+def test_charts_and_widgets_load_on_first_use() -> None:
+    """`import analogylab` loads neither matplotlib nor ipywidgets; the modules still resolve."""
+    code = (
+        "import sys, json, analogylab\n"
+        "mods = ('matplotlib', 'ipywidgets', 'analogylab.charts')\n"
+        "before = {m: m in sys.modules for m in mods}\n"
+        "ok = callable(analogylab.charts.timeline)\n"
+        "ok = ok and callable(analogylab.widgets.timeline_explorer)\n"
+        "after = {m: m in sys.modules for m in mods}\n"
+        "print(json.dumps([before, ok, after]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    before, ok, after = json.loads(out.strip().splitlines()[-1])
+    assert before == {"matplotlib": False, "ipywidgets": False, "analogylab.charts": False}
+    assert ok is True
+    assert after["ipywidgets"] is True and after["analogylab.charts"] is True

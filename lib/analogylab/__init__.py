@@ -27,6 +27,7 @@ from analogylab.errors import (
 from analogylab.validate import Problem, ValidationReport, find_data, validate
 
 if TYPE_CHECKING:
+    from analogylab import charts, lessons, widgets
     from analogylab.exercise_widgets import ExerciseWidget, exercise, progress_panel
     from analogylab.exercises import (
         Feedback,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         set_student,
         solution,
     )
+    from analogylab.lessons import lesson_sources
 
 __all__ = [
     "AnalogylabError",
@@ -56,10 +58,13 @@ __all__ = [
     "UnknownTableError",
     "ValidationReport",
     "__version__",
+    "charts",
     "check",
     "exercise",
     "find_data",
     "hint",
+    "lesson_sources",
+    "lessons",
     "load_bank",
     "load_dataset",
     "load_table",
@@ -69,6 +74,7 @@ __all__ = [
     "set_student",
     "solution",
     "validate",
+    "widgets",
 ]
 
 # The exercises (YAML, SQLite, and for widgets ipywidgets) are imported when first used,
@@ -85,7 +91,9 @@ _LAZY = {
     "progress_by_lesson": "exercises",
     "set_student": "exercises",
     "solution": "exercises",
+    "lesson_sources": "lessons",
 }
+_SUBMODULES = ("charts", "lessons", "widgets")  # matplotlib and ipywidgets, on first use
 
 
 def __getattr__(name: str) -> Any:
@@ -96,4 +104,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(f"analogylab.{_LAZY[name]}"), name)
         globals()[name] = value
         return value
+    if name in _SUBMODULES:
+        import importlib  # noqa: PLC0415
+
+        return importlib.import_module(f"analogylab.{name}")
     raise AttributeError(f"module 'analogylab' has no attribute {name!r}")

@@ -96,7 +96,7 @@ class UnknownIdError(AnalogylabError, KeyError):
 
 
 class NotebookError(AnalogylabError, ValueError):
-    """A lesson notebook cannot be turned into its student edition.
+    """A lesson notebook is not in the shape the tools need (student edition, navigation).
 
     ``file`` is the notebook (or folder) at fault, ``cell`` the 1-based number of the
     cell counting every cell (``None`` when the fault is not in one cell).

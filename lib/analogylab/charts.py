@@ -1,0 +1,1058 @@
+"""Charts of the curated data, each with a text twin.
+
+Every chart function draws only what the dataset holds, takes ``ax=None`` (a new
+figure is made when no Axes is given) and returns the Axes it drew on. The
+figures use the Okabe-Ito palette, which stays distinguishable with the common
+forms of colour blindness, and never rely on colour alone: event kinds also
+differ by marker shape and row, series by line style, fit by line style and a
+written label. Nothing is changed in matplotlib's global style.
+
+Each chart has a **text twin**: ``describe(ax)`` returns a :class:`Description`
+that says in sentences what the chart shows, with its key numbers and the ids of
+the sources of every row drawn, and ``alt_text(ax)`` gives its first sentence.
+``show(ax)`` displays a chart followed by its twin (folded under "The chart in
+words"), which is how the lessons put them side by side.
+
+>>> ax = timeline(ds, "us-mujahideen-1980s", years=(1979, 1989))
+>>> print(describe(ax).text)
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from analogylab.data import Dataset
+from analogylab.errors import AnalogylabError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "PALETTE",
+    "ChartError",
+    "Description",
+    "actor_goal_matrix",
+    "aligned_timelines",
+    "alignment_pairs",
+    "alt_text",
+    "counterpart_map",
+    "describe",
+    "series_chart",
+    "show",
+    "timeline",
+]
+
+# Okabe & Ito (2008), "Color Universal Design": safe for the common colour-vision deficiencies.
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow (last: weak on white, used only beside a shape)
+)
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p", "d", "8", "H")
+LINESTYLES = ("-", "--", ":", "-.")
+FIT_STYLE: dict[str, tuple[Any, float]] = {
+    "strong": ("-", 2.6),
+    "partial": ("--", 1.8),
+    "weak": (":", 1.4),
+}
+
+
+class ChartError(AnalogylabError, ValueError):
+    """A chart was asked for something the data does not hold (an unknown id, an empty span)."""
+
+
+@dataclass(frozen=True)
+class Description:
+    """The text twin of a chart: what it shows, in sentences, and where the data comes from."""
+
+    title: str
+    sentences: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+    data: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The whole description as one paragraph."""
+        return " ".join(self.sentences)
+
+    @property
+    def alt_text(self) -> str:
+        """The first sentence: a summary short enough for an image's alt attribute."""
+        return self.sentences[0] if self.sentences else self.title
+
+    def __str__(self) -> str:
+        return f"{self.title}\n\n" + "\n".join(textwrap.fill(s, 100) for s in self.sentences)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        body = "".join(f"<p>{html.escape(s)}</p>" for s in self.sentences)
+        return (
+            '<details class="analogylab-text-twin">'
+            f"<summary>The chart in words: {html.escape(self.title)}</summary>{body}</details>"
+        )
+
+
+_descriptions: weakref.WeakKeyDictionary[Any, Description] = weakref.WeakKeyDictionary()
+
+
+def describe(ax: Axes) -> Description:
+    """The text twin of a chart drawn by this module on ``ax``."""
+    try:
+        return _descriptions[ax]
+    except (KeyError, TypeError):
+        raise ChartError(
+            "This Axes was not drawn by analogylab.charts, so there is no description of it; "
+            "draw it with one of the chart functions (timeline, series_chart, ...) first."
+        ) from None
+
+
+def alt_text(ax: Axes) -> str:
+    """A one-sentence summary of the chart on ``ax``, for an image's alt attribute."""
+    return describe(ax).alt_text
+
+
+def show(ax: Axes) -> Description:
+    """Display the chart's figure, then its text twin, and close the figure.
+
+    Returns the :class:`Description`, so a lesson can collect its ``sources``.
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    from IPython.display import display  # noqa: PLC0415
+
+    desc = describe(ax)
+    fig = ax.figure
+    display(fig)  # type: ignore[no-untyped-call]
+    plt.close(fig)  # type: ignore[arg-type]
+    display(desc)  # type: ignore[no-untyped-call]
+    return desc
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    _, new = plt.subplots(figsize=size, layout="constrained")
+    return new
+
+
+def _register(ax: Axes, desc: Description) -> Axes:
+    _descriptions[ax] = desc
+    return ax
+
+
+def _case(ds: Dataset, case_id: str) -> pd.Series:
+    try:
+        return ds.case(case_id)
+    except KeyError as err:  # UnknownIdError is a KeyError
+        raise ChartError(str(err)) from None
+
+
+def _sources(frame: pd.DataFrame, column: str = "source_ids") -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for ids in frame[column]:
+        for s in ids:
+            seen.setdefault(s, None)
+    return tuple(seen)
+
+
+def _decimal_year(dates: pd.Series) -> pd.Series:
+    d = pd.to_datetime(dates)
+    start = pd.to_datetime(d.dt.year.astype(str) + "-01-01")
+    length = np.where(d.dt.is_leap_year, 366.0, 365.0)
+    return d.dt.year + (d - start).dt.days / length
+
+
+def _span_end(events: pd.DataFrame, *, end_dates: bool = True) -> pd.Series:
+    """Where each event's mark ends: its end date, or the end of its month or year.
+
+    With ``end_dates=False``, only the end of the month or year a date is known to.
+    """
+    start = pd.to_datetime(events["date"])
+    end = start.copy()
+    month = events["precision"] == "month"
+    year = events["precision"] == "year"
+    end[month] = start[month] + pd.offsets.MonthEnd(0)
+    end[year] = start[year] + pd.offsets.YearEnd(0)
+    if not end_dates:
+        return end
+    has_end = events["end_date"].notna()
+    end[has_end] = pd.to_datetime(events.loc[has_end, "end_date"])
+    return end
+
+
+def _fmt_date(date: Any, precision: str) -> str:
+    d = pd.Timestamp(date)
+    if precision == "year":
+        return f"{d.year}"
+    if precision == "month":
+        return d.strftime("%b %Y")
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _fmt_num(x: Any) -> str:
+    if pd.isna(x):
+        return "n/a"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.3g}" if abs(x) < 10 else f"{x:,.1f}"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _kind_styles(ds: Dataset) -> dict[str, tuple[str, str]]:
+    """A fixed colour and marker per event kind, in the order datapackage.json lists them."""
+    kinds = list(ds.vocabulary("events", "kind")["value"])
+    return {k: (PALETTE[i % 7], MARKERS[i % len(MARKERS)]) for i, k in enumerate(kinds)}
+
+
+def _check_kinds(ds: Dataset, kinds: Iterable[str] | None) -> list[str] | None:
+    if kinds is None:
+        return None
+    kinds = list(kinds)
+    allowed = set(ds.vocabulary("events", "kind")["value"])
+    unknown = [k for k in kinds if k not in allowed]
+    if unknown:
+        raise ChartError(
+            f"unknown event kind {unknown[0]!r}; the kinds are: {', '.join(sorted(allowed))}"
+        )
+    return kinds
+
+
+def _check_years(years: Sequence[int] | None) -> tuple[int, int] | None:
+    if years is None:
+        return None
+    try:
+        first, last = (int(y) for y in years)
+    except (TypeError, ValueError):
+        raise ChartError(
+            f"years must be a pair (first, last), such as (1979, 1989); got {years!r}"
+        ) from None
+    if first > last:
+        raise ChartError(f"years {first}-{last} run backwards; give the earlier year first")
+    return first, last
+
+
+def _case_events(
+    ds: Dataset, case_id: str, kinds: list[str] | None, years: tuple[int, int] | None
+) -> pd.DataFrame:
+    ev = ds.events[ds.events["case_id"] == case_id].copy()
+    if kinds is not None:
+        ev = ev[ev["kind"].isin(kinds)]
+    ev = ev.sort_values(["date", "event_id"]).reset_index(drop=True)
+    if years is not None:  # keep every event whose span overlaps the years
+        starts = pd.to_datetime(ev["date"]).dt.year
+        ends = _span_end(ev).dt.year
+        ev = ev[(ends >= years[0]) & (starts <= years[1])].reset_index(drop=True)
+    ev["x"] = _decimal_year(ev["date"])
+    ev["x_end"] = _decimal_year(_span_end(ev))
+    ev["x_period"] = _decimal_year(_span_end(ev, end_dates=False))
+    return ev
+
+
+def _draw_events(
+    ax: Axes,
+    ev: pd.DataFrame,
+    rows: dict[str, float],
+    row_of: str,
+    styles: dict[str, tuple[str, str]],
+    *,
+    numbered: bool = False,
+    clip: tuple[float, float] | None = None,
+) -> None:
+    """One mark per event: a filled shape (hollow if contested), a bar over its span.
+
+    ``numbered`` writes each event's number in date order beside its mark (alternately
+    above and below within a row, so neighbours stay legible); the text twin lists
+    the events by the same numbers. ``clip=(start, end)`` keeps each mark inside the
+    visible span: an event that began before it is marked at its left edge, on its bar.
+    """
+    in_row: dict[float, int] = {}
+    for number, (_, e) in enumerate(ev.iterrows(), 1):
+        y = rows[e[row_of]]
+        colour, marker = styles[e["kind"]]
+        if e["x_end"] - e["x"] > 1 / 400:  # known only to the month or year, or lasting
+            ax.plot(
+                [e["x"], e["x_end"]], [y, y], color=colour, lw=5, alpha=0.45, solid_capstyle="butt"
+            )
+        # A day-dated event is marked on its day; one known to the month or year, in the
+        # middle of that month or year (not of any longer span it has).
+        mid = e["x"] if e["precision"] == "day" else (e["x"] + e["x_period"]) / 2
+        if clip is not None:
+            mid = min(max(mid, clip[0]), clip[1])
+        ax.plot(
+            [mid],
+            [y],
+            marker=marker,
+            ms=8,
+            linestyle="none",
+            color=colour,
+            markerfacecolor="white" if e["contested"] else colour,
+            markeredgewidth=1.6,
+        )
+        if numbered:
+            k = in_row[y] = in_row.get(y, -1) + 1
+            ax.annotate(
+                str(number),
+                (mid, y),
+                xytext=(0, 7 if k % 2 == 0 else -13),
+                textcoords="offset points",
+                ha="center",
+                fontsize=6.5,
+                color="0.15",
+            )
+
+
+def _thousands(value: float, _pos: float | None = None) -> str:
+    """Axis numbers with thousands separators: 100,000 rather than 100000."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _year_ticks(ax: Axes) -> None:
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _event_legend(
+    ax: Axes, kinds: Iterable[str], styles: dict[str, tuple[str, str]], contested: bool, spans: bool
+) -> None:
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    handles = [
+        Line2D([], [], marker=styles[k][1], color=styles[k][0], linestyle="none", ms=7, label=k)
+        for k in kinds
+    ]
+    if contested:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color="0.3",
+                markerfacecolor="white",
+                linestyle="none",
+                ms=7,
+                label="hollow = contested",
+            )
+        )
+    if spans:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="0.3",
+                lw=5,
+                alpha=0.45,
+                label="bar = date known to month/year, or a span",
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize=8,
+        frameon=False,
+        title="Kind of event",
+        title_fontsize=8,
+    )
+
+
+def _event_sentence(e: pd.Series, offset: float | None = None) -> str:
+    when = _fmt_date(e["date"], e["precision"])
+    if pd.notna(e["end_date"]):
+        when += f" to {_fmt_date(e['end_date'], 'day')}"
+    at = f" ({offset:+.1f} years)" if offset is not None else ""
+    flag = ", contested" if e["contested"] else ""
+    return f"{when}{at}: {e['title']} ({e['kind']}{flag})"
+
+
+# --- timeline --------------------------------------------------------------------------
+
+
+def timeline(
+    ds: Dataset,
+    case: str,
+    kinds: Iterable[str] | None = None,
+    years: Sequence[int] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """The case's events on a time axis, one row per kind of event.
+
+    Contested events are drawn hollow; a date known only to the month or year, or
+    an event with an end date, is drawn as a bar over that span. Each mark carries
+    the event's number in date order, and the text twin lists the events by number. ``kinds`` keeps
+    only those kinds; ``years=(first, last)`` keeps events dated in those years.
+    """
+    info = _case(ds, case)
+    kinds_ = _check_kinds(ds, kinds)
+    if kinds_ is not None and set(kinds_) >= set(ds.vocabulary("events", "kind")["value"]):
+        kinds_ = None  # every kind ticked: say so plainly rather than list them all
+    years_ = _check_years(years)
+    ev = _case_events(ds, case, kinds_, years_)
+    styles = _kind_styles(ds)
+    present = [k for k in styles if k in set(ev["kind"])]
+    ax = _new_axes(ax, (10, 0.5 * max(len(present), 3) + 1.8))
+    rows = {k: float(i) for i, k in enumerate(reversed(present))}
+    clip = None if years_ is None else (float(years_[0]), float(years_[1] + 1))
+    _draw_events(ax, ev, rows, "kind", styles, numbered=True, clip=clip)
+    ax.set_yticks(list(rows.values()), list(rows.keys()))
+    ax.set_ylim(-0.7, max(len(present), 1) - 0.3)
+    span = years_ or (
+        (int(ev["x"].min()), int(ev["x_end"].max()))
+        if len(ev)
+        else (info["start_year"], info["end_year"])
+    )
+    ax.set_xlim(span[0] - 0.2, span[1] + 1.2)
+    ax.set_xlabel("Year")
+    ax.grid(axis="x", color="0.9")
+    ax.set_axisbelow(True)
+    title = f"Timeline: {info['short_label']}"
+    if years_:
+        title += f", {years_[0]}-{years_[1]}"
+    ax.set_title(title, loc="left", fontsize=11)
+    _year_ticks(ax)
+    if len(ev):  # the rows name the kinds; the legend explains the hollow marks and the bars
+        _event_legend(
+            ax,
+            [],
+            styles,
+            bool(ev["contested"].any()),
+            bool((ev["x_end"] - ev["x"] > 1 / 400).any()),
+        )
+    else:
+        ax.text(
+            0.5,
+            0.5,
+            "No events match these choices.",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+        )
+    return _register(ax, _describe_timeline(info, ev, kinds_, years_, title))
+
+
+def _describe_timeline(
+    info: pd.Series,
+    ev: pd.DataFrame,
+    kinds: list[str] | None,
+    years: tuple[int, int] | None,
+    title: str,
+) -> Description:
+    label = info["short_label"]
+    scope = f" in {years[0]}-{years[1]}" if years else ""
+    if kinds is not None:
+        scope += f" of the kinds {', '.join(kinds)}"
+    if ev.empty:
+        return Description(
+            title,
+            (f"A timeline of the {label} case with no events{scope}: none match these choices.",),
+            (),
+            ev,
+        )
+    counts = ev["kind"].value_counts()
+    first, last = ev.iloc[0], ev.iloc[-1]
+    start = _fmt_date(first["date"], first["precision"])
+    end = _fmt_date(last["date"], last["precision"])
+    s = [
+        (
+            f"A timeline of {_plural(len(ev), 'event')} in the {label} case{scope}, "
+            f"from {start} to {end}, one row per kind of event."
+        ),
+        "By kind: " + ", ".join(f"{k} {n}" for k, n in counts.items()) + ".",
+    ]
+    contested = ev[ev["contested"]]
+    if len(contested):
+        s.append(
+            f"{_plural(len(contested), 'event is', 'events are')} contested (drawn hollow): "
+            + "; ".join(contested["title"])
+            + "."
+        )
+    else:
+        s.append("None of these events is contested.")
+    vague = ev[ev["precision"] != "day"]
+    if len(vague):
+        s.append(
+            f"{_plural(len(vague), 'date is', 'dates are')} known only to the month or year and "
+            "drawn as a bar over that span."
+        )
+    listing = "; ".join(f"{n}. {_event_sentence(e)}" for n, (_, e) in enumerate(ev.iterrows(), 1))
+    s.append(f"In order, numbered as on the chart: {listing}.")
+    return Description(title, tuple(s), _sources(ev), ev)
+
+
+# --- aligned timelines -------------------------------------------------------------------
+
+ALIGN_KINDS = ("intervention", "withdrawal", "agreement", "regime-change", "recognition")
+
+
+def alignment_pairs(ds: Dataset, case_a: str, case_b: str) -> dict[str, tuple[str, str]]:
+    """Suggested pairs of events to line two cases up on, by kind of event.
+
+    For each kind both cases share (interventions, withdrawals, agreements,
+    changes of regime, recognitions), the first event of that kind in each case,
+    and also the last where it differs. Keys are labels for a drop-down.
+    """
+    _case(ds, case_a)
+    _case(ds, case_b)
+    ev = ds.events.sort_values(["date", "event_id"])
+    pairs: dict[str, tuple[str, str]] = {}
+    for kind in ALIGN_KINDS:
+        a = ev[(ev["case_id"] == case_a) & (ev["kind"] == kind)]
+        b = ev[(ev["case_id"] == case_b) & (ev["kind"] == kind)]
+        if a.empty or b.empty:
+            continue
+        picks = (0, -1) if len(a) > 1 and len(b) > 1 else (0,)
+        for pick in picks:
+            ea, eb = a.iloc[pick], b.iloc[pick]
+            key = (ea["event_id"], eb["event_id"])
+            if key in pairs.values():
+                continue
+            label = (
+                f"{ea['title']} ({pd.Timestamp(ea['date']).year}) with "
+                f"{eb['title']} ({pd.Timestamp(eb['date']).year})"
+            )
+            pairs[label] = key
+    return pairs
+
+
+def aligned_timelines(
+    ds: Dataset,
+    case_a: str,
+    case_b: str,
+    align: tuple[str, str],
+    *,
+    kinds: Iterable[str] | None = None,
+    window: Sequence[float] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Both cases on one axis of "years since" a chosen pair of events.
+
+    ``align=(event_a, event_b)`` names an event of each case; each case's events
+    are placed at their distance in years from its own event, so what happened
+    at the same stage of each story lines up. ``window=(before, after)`` limits
+    the axis, for example ``(-5, 10)``.
+    """
+    info_a, info_b = _case(ds, case_a), _case(ds, case_b)
+    kinds_ = _check_kinds(ds, kinds)
+    anchors = []
+    for case_id, event_id in zip((case_a, case_b), align, strict=True):
+        try:
+            e = ds.row("events", event_id)
+        except KeyError as err:
+            raise ChartError(str(err)) from None
+        if e["case_id"] != case_id:
+            raise ChartError(
+                f"event {event_id!r} belongs to the case {e['case_id']!r}, not {case_id!r}; "
+                f"align takes one event of each case, in the order (case_a, case_b)"
+            )
+        anchors.append(e)
+    win: tuple[float, float] | None = None
+    if window is not None:
+        lo, hi = (float(w) for w in window)
+        if lo >= hi:
+            raise ChartError(
+                f"window {lo:g} to {hi:g} is empty; give (years before, years after), "
+                "such as (-5, 10)"
+            )
+        win = (lo, hi)
+    styles = _kind_styles(ds)
+    frames = []
+    for case_id, anchor in zip((case_a, case_b), anchors, strict=True):
+        ev = _case_events(ds, case_id, kinds_, None)
+        zero = float(_decimal_year(pd.Series([anchor["date"]])).iloc[0])
+        ev["offset"] = ev["x"] - zero
+        ev["x"], ev["x_end"], ev["x_period"] = (
+            ev["offset"],
+            ev["x_end"] - zero,
+            ev["x_period"] - zero,
+        )
+        ev["row"] = case_id
+        if win is not None:
+            ev = ev[(ev["offset"] >= win[0]) & (ev["offset"] <= win[1])]
+        frames.append(ev)
+    both = pd.concat(frames, ignore_index=True)
+    ax = _new_axes(ax, (10, 3.8))
+    # Each case has a band; within it, each kind of event has its own height, so marks of
+    # different kinds at the same date do not hide each other.
+    order = {k: i for i, k in enumerate(styles)}
+    both["band"] = (
+        np.where(both["row"] == case_a, 1.0, 0.0)
+        + (both["kind"].map(order).astype(float) / max(len(order) - 1, 1) - 0.5) * 0.6
+    )
+    _draw_events(ax, both, {b: b for b in set(both["band"])}, "band", styles)
+    ax.set_yticks([1.0, 0.0], [info_a["short_label"], info_b["short_label"]])
+    ax.set_ylim(-0.6, 1.6)
+    ax.axvline(0, color="0.2", lw=1)
+    ax.annotate(
+        f"0 = {anchors[0]['title']} ({_fmt_date(anchors[0]['date'], anchors[0]['precision'])})\n"
+        f"  = {anchors[1]['title']} ({_fmt_date(anchors[1]['date'], anchors[1]['precision'])})",
+        xy=(0, 1.6),
+        xytext=(4, -2),
+        textcoords="offset points",
+        fontsize=8,
+        va="top",
+    )
+    if win is not None:
+        ax.set_xlim(win[0] - 0.3, win[1] + 0.3)
+    ax.set_xlabel("Years since the aligned event (negative: before it)")
+    _year_ticks(ax)
+    ax.grid(axis="x", color="0.9")
+    ax.set_axisbelow(True)
+    title = "The two cases lined up"
+    ax.set_title(title, loc="left", fontsize=11)
+    present = [k for k in styles if k in set(both["kind"])]
+    if len(both):
+        _event_legend(
+            ax,
+            present,
+            styles,
+            bool(both["contested"].any()),
+            bool((both["x_end"] - both["x"] > 1 / 400).any()),
+        )
+    desc = _describe_aligned(info_a, info_b, anchors=anchors, frames=frames, win=win, title=title)
+    return _register(ax, desc)
+
+
+def _describe_aligned(
+    info_a: pd.Series,
+    info_b: pd.Series,
+    *,
+    anchors: list[pd.Series],
+    frames: list[pd.DataFrame],
+    win: tuple[float, float] | None,
+    title: str,
+) -> Description:
+    a, b = frames
+    zero_a = f"{anchors[0]['title']} ({_fmt_date(anchors[0]['date'], anchors[0]['precision'])})"
+    zero_b = f"{anchors[1]['title']} ({_fmt_date(anchors[1]['date'], anchors[1]['precision'])})"
+    s = [
+        (
+            f"The {info_a['short_label']} and {info_b['short_label']} cases on one axis of years, "
+            f"with {zero_a} lined up with {zero_b} at year 0."
+        )
+    ]
+    if win is not None:
+        s.append(f"Only events from {win[0]:+g} to {win[1]:+g} years are shown.")
+    for info, ev in ((info_a, a), (info_b, b)):
+        if ev.empty:
+            s.append(f"{info['short_label']}: no events in this window.")
+            continue
+        s.append(
+            f"{info['short_label']}: {_plural(len(ev), 'event')}, from {ev['offset'].min():+.1f} "
+            f"to {ev['offset'].max():+.1f} years, {int(ev['contested'].sum())} contested."
+        )
+    shared = sorted(set(a["kind"]) & set(b["kind"]) & set(ALIGN_KINDS))
+    for kind in shared:
+        oa = ", ".join(f"{o:+.1f}" for o in a.loc[a["kind"] == kind, "offset"])
+        ob = ", ".join(f"{o:+.1f}" for o in b.loc[b["kind"] == kind, "offset"])
+        s.append(f"Events of kind {kind}: at {oa} years in the first case and {ob} in the second.")
+    for info, ev in ((info_a, a), (info_b, b)):
+        if len(ev):
+            s.append(
+                f"{info['short_label']} in order: "
+                + "; ".join(_event_sentence(e, e["offset"]) for _, e in ev.iterrows())
+                + "."
+            )
+    data = pd.concat(frames, ignore_index=True)
+    return Description(title, tuple(s), _sources(data) if len(data) else (), data)
+
+
+# --- series ------------------------------------------------------------------------------
+
+
+def _footnote(ax: Axes, text: str, own_figure: bool) -> None:
+    """Small print under the chart: at the foot of a figure we made, else under the Axes."""
+    lines = text.count("\n") + 1
+    if own_figure:
+        fig: Any = ax.figure
+        height = fig.get_figheight()
+        frac = (lines * 0.11 + 0.08) / height  # inches of small print, as a share of the figure
+        fig.text(0.01, 0.01, text, fontsize=6.5, color="0.3", va="bottom", ha="left")
+        engine: Any = fig.get_layout_engine()
+        if engine is not None:
+            engine.set(rect=(0, frac, 1, 1 - frac))
+    else:
+        ax.annotate(
+            text,
+            xy=(0, -0.18),
+            xycoords="axes fraction",
+            fontsize=6.5,
+            color="0.3",
+            va="top",
+            annotation_clip=False,
+        )
+
+
+def _short_cite(ds: Dataset, source_id: str) -> str:
+    src = ds.source(source_id)
+    author = str(src["author"]) if pd.notna(src["author"]) else str(src["outlet"])
+    author = author.split(";")[0].split(",")[0].strip()
+    year = str(src["published"])[:4] if pd.notna(src["published"]) else "n.d."
+    return f"{author} {year}"
+
+
+def _draw_series(target: Axes, rows: pd.DataFrame, i: int, label: str) -> None:
+    """One series: a line through the agreed figures, a bar (and band) over each range."""
+    colour, ls, marker = PALETTE[i % 7], LINESTYLES[i % 4], MARKERS[i % len(MARKERS)]
+    x = rows["year"].astype(float).to_numpy()
+    v = rows["value"].to_numpy(dtype=float)
+    lo = rows["low"].to_numpy(dtype=float)
+    hi = rows["high"].to_numpy(dtype=float)
+    # A year known only as a range leaves a gap in the line (NaN breaks it): the bar
+    # there is the data, and a line drawn past it would suggest a figure nobody gives.
+    target.plot(x, v, linestyle=ls, marker=marker, color=colour, lw=1.8, ms=6, label=label)
+    ranged = ~np.isnan(lo) & ~np.isnan(hi)
+    if ranged.any():
+        target.vlines(x[ranged], lo[ranged], hi[ranged], color=colour, lw=6, alpha=0.35)
+        band_lo, band_hi = np.where(ranged, lo, np.nan), np.where(ranged, hi, np.nan)
+        target.fill_between(x, band_lo, band_hi, color=colour, alpha=0.15, lw=0)
+        for ends in (lo, hi):
+            target.plot(x[ranged], ends[ranged], linestyle="none", marker="_", color=colour, ms=12)
+
+
+def _series_legend(ax: Axes, axes: dict[str, Axes], *, ranges: bool) -> None:
+    """One legend for the lines of both y axes, and a key to the range bars if any."""
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    handles: list[Any] = []
+    labels: list[str] = []
+    for target in axes.values():
+        h, lab = target.get_legend_handles_labels()
+        handles += h
+        labels += lab
+    if ranges:
+        handles.append(Patch(color="0.6", alpha=0.4))
+        labels.append("bar or band = range where sources disagree")
+    ax.legend(handles, labels, loc="best", fontsize=8, framealpha=0.9)
+
+
+def series_chart(
+    ds: Dataset,
+    series_ids: str | Iterable[str],
+    years: Sequence[int] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Yearly figures of one or more series, with the spread where sources disagree.
+
+    A year with one agreed figure is a point on the line; a year where sources
+    give different figures is a vertical bar from the lowest to the highest (and a
+    shaded band joins neighbouring ranges). The unit is on the y axis, the
+    series' title in the legend, and the sources in a footnote. Series with two
+    different units share the x axis and get a y axis each; more than two units
+    cannot share one chart.
+    """
+    ids = [series_ids] if isinstance(series_ids, str) else list(series_ids)
+    if not ids:
+        raise ChartError("no series chosen; pick at least one id from ds.series_info.series_id")
+    info: dict[str, Any] = {str(r.series_id): r for r in ds.series_info.itertuples()}
+    unknown = [s for s in ids if s not in info]
+    if unknown:
+        raise ChartError(f"unknown series {unknown[0]!r}; the series are: {', '.join(info)}")
+    years_ = _check_years(years)
+    units = list(dict.fromkeys(str(info[i].unit) for i in ids))
+    if len(units) > 2:
+        raise ChartError(
+            f"these series have {len(units)} different units ({'; '.join(units)}); "
+            "one chart can show at most two: pick series that share a unit"
+        )
+    own_figure = ax is None
+    ax = _new_axes(ax, (10, 4.6))
+    axes = {units[0]: ax}
+    if len(units) == 2:
+        axes[units[1]] = ax.twinx()
+    frames = []
+    for i, sid in enumerate(ids):
+        rows = ds.series[ds.series["series_id"] == sid].sort_values("year")
+        if years_ is not None:
+            rows = rows[(rows["year"] >= years_[0]) & (rows["year"] <= years_[1])]
+        unit = str(info[sid].unit)
+        frames.append(rows.assign(unit=unit, title=str(info[sid].title)))
+        label = f"{info[sid].title} ({unit})"
+        if axes[unit] is not ax:
+            label += ", right axis"
+        _draw_series(axes[unit], rows, i, label)
+    for unit, target in axes.items():
+        target.set_ylabel(unit)
+        target.set_ylim(bottom=0)
+        target.yaxis.set_major_formatter(_thousands)
+    ax.set_xlabel("Year")
+    _year_ticks(ax)
+    ax.grid(color="0.92")
+    ax.set_axisbelow(True)
+    data = pd.concat(frames, ignore_index=True)
+    title = "; ".join(str(info[i].title) for i in ids)
+    ax.set_title(textwrap.fill(title, 90), loc="left", fontsize=11)
+    _series_legend(ax, axes, ranges=bool(data[["low", "high"]].notna().all(axis=1).any()))
+    srcs = _sources(data) if len(data) else ()
+    series_srcs = tuple(str(s) for sid in ids for s in info[sid].source_ids)
+    all_srcs = tuple(dict.fromkeys(srcs + series_srcs))
+    foot = textwrap.fill(
+        "Sources: " + "; ".join(dict.fromkeys(_short_cite(ds, s) for s in all_srcs)), 160
+    )
+    _footnote(ax, foot, own_figure)
+    if data.empty:
+        ax.text(0.5, 0.5, "No figures in these years.", transform=ax.transAxes, ha="center")
+    desc = _describe_series(ids, info, data, years=years_, title=title, sources=all_srcs)
+    return _register(ax, desc)
+
+
+def _describe_series(
+    ids: list[str],
+    info: dict[str, Any],
+    data: pd.DataFrame,
+    *,
+    years: tuple[int, int] | None,
+    title: str,
+    sources: tuple[str, ...],
+) -> Description:
+    scope = f" for {years[0]}-{years[1]}" if years else ""
+    s = [
+        f"A chart of {_plural(len(ids), 'yearly series', 'yearly series')}{scope}: "
+        + "; ".join(f"{info[i].title} ({info[i].unit})" for i in ids)
+        + "."
+    ]
+    for sid in ids:
+        rows = data[data["series_id"] == sid]
+        name = info[sid].title
+        if rows.empty:
+            s.append(f"{name}: no figures in these years.")
+            continue
+        unit = info[sid].unit
+        top = rows["value"].fillna(rows["high"]).to_numpy(dtype=float)
+        peak = rows.iloc[int(np.nanargmax(top))]
+        peak_txt = (
+            _fmt_num(peak["value"])
+            if pd.notna(peak["value"])
+            else f"{_fmt_num(peak['low'])} to {_fmt_num(peak['high'])}"
+        )
+        s.append(
+            f"{name}: {_plural(len(rows), 'figure')} from {rows['year'].min()} to "
+            f"{rows['year'].max()}; the highest is {peak_txt} in {peak['year']} ({unit})."
+        )
+        ranged = rows[rows["low"].notna() & rows["high"].notna()]
+        if len(ranged):
+            parts = []
+            for _, r in ranged.iterrows():
+                agreed = f", value given {_fmt_num(r['value'])}" if pd.notna(r["value"]) else ""
+                parts.append(f"{r['year']}: {_fmt_num(r['low'])} to {_fmt_num(r['high'])}{agreed}")
+            s.append(
+                f"{_plural(len(ranged), 'year has', 'years have')} a range of figures rather "
+                "than one, drawn as a bar (sources disagree, or give figures for different "
+                "dates in the year: each row's note says which): " + "; ".join(parts) + "."
+            )
+        else:
+            s.append("No year has a range of figures.")
+        values = "; ".join(
+            f"{r['year']} {_fmt_num(r['value'])}"
+            if pd.notna(r["value"])
+            else f"{r['year']} {_fmt_num(r['low'])}-{_fmt_num(r['high'])}"
+            for _, r in rows.iterrows()
+        )
+        s.append(f"All figures: {values}.")
+    s.append(
+        "What each figure measures varies (see the measure column of ds.series): "
+        + " ".join(f"{info[i].title}: {info[i].measure}" for i in ids)
+    )
+    return Description(title, tuple(s), sources, data)
+
+
+# --- actors and goals ----------------------------------------------------------------------
+
+
+def actor_goal_matrix(ds: Dataset, case: str, ax: Axes | None = None) -> Axes:
+    """Actors (rows) by goal category (columns): how many goals each actor has there.
+
+    Each cell writes its count and whether the goals are stated by the actor
+    (S) or inferred by analysts (I); the shade only repeats the count.
+    """
+    info = _case(ds, case)
+    goals = ds.goals[ds.goals["case_id"] == case]
+    if goals.empty:
+        raise ChartError(
+            f"the case {case!r} has no rows in the goals table; add some to data/goals.csv"
+        )
+    cats = [c for c in ds.vocabulary("goals", "category")["value"] if c in set(goals["category"])]
+    roles = ds.roles[ds.roles["case_id"] == case].set_index("actor_id")["role"]
+    actors = list(dict.fromkeys(a for a in roles.index if a in set(goals["actor_id"])))
+    actors += [a for a in dict.fromkeys(goals["actor_id"]) if a not in actors]
+    names = {a: str(ds.actor(a)["name"]) for a in actors}
+    counts = goals.pivot_table(
+        index="actor_id", columns="category", values="goal", aggfunc="count", fill_value=0
+    ).reindex(index=actors, columns=cats, fill_value=0)
+    ax = _new_axes(ax, (max(7.0, 0.62 * len(cats) + 3), 0.45 * len(actors) + 2.2))
+    ax.imshow(
+        counts.to_numpy(dtype=float),
+        cmap="Blues",
+        vmin=0,
+        vmax=max(3, int(counts.max().max())),
+        aspect="auto",
+    )
+    for i, a in enumerate(actors):
+        for j, c in enumerate(cats):
+            cell = goals[(goals["actor_id"] == a) & (goals["category"] == c)]
+            if cell.empty:
+                continue
+            basis = "/".join(sorted({"S" if b == "stated" else "I" for b in cell["basis"]}))
+            ax.text(
+                j,
+                i,
+                f"{len(cell)} {basis}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if len(cell) >= 2 else "black",
+            )
+    ax.set_xticks(range(len(cats)), cats, rotation=40, ha="right", fontsize=8)
+    ax.set_yticks(
+        range(len(actors)), [f"{names[a]} ({roles.get(a, 'no role')})" for a in actors], fontsize=8
+    )
+    ax.set_xticks(np.arange(-0.5, len(cats)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(actors)), minor=True)
+    ax.grid(which="minor", color="white", lw=1.5)
+    ax.tick_params(which="minor", length=0)
+    title = f"Actors and their goals: {info['short_label']}"
+    ax.set_title(
+        title + "\n(number of goals; S = stated, I = inferred by analysts)", loc="left", fontsize=10
+    )
+    n_cats = _plural(len(cats), "goal category", "goal categories")
+    stated, inferred = (int((goals["basis"] == b).sum()) for b in ("stated", "inferred"))
+    s = [
+        (
+            f"A grid of {_plural(len(actors), 'actor')} in the {info['short_label']} case against "
+            f"{n_cats}, with {_plural(len(goals), 'goal')} in all: "
+            f"{stated} stated by the actor, {inferred} inferred by analysts."
+        )
+    ]
+    by_cat = goals["category"].value_counts()
+    s.append(
+        "Most common categories: " + ", ".join(f"{c} {n}" for c, n in by_cat.head(4).items()) + "."
+    )
+    for a in actors:
+        mine = goals[goals["actor_id"] == a]
+        parts = [
+            f"{c} ({'/'.join(sorted(set(mine.loc[mine['category'] == c, 'basis'])))})"
+            for c in cats
+            if c in set(mine["category"])
+        ]
+        s.append(f"{names[a]} ({roles.get(a, 'no role')}): {', '.join(parts)}.")
+    return _register(ax, Description(title, tuple(s), _sources(goals), goals))
+
+
+# --- counterparts ---------------------------------------------------------------------------
+
+
+def counterpart_map(ds: Dataset, case_a: str, case_b: str, ax: Axes | None = None) -> Axes:
+    """Who plays whose part: case A's actors on the left, case B's on the right.
+
+    A line joins each pair the ``counterparts`` table records, labelled with the
+    role and drawn by how well the pair fits: solid and thick for strong, dashed
+    for partial, dotted for weak; the fit is also written on the line.
+    """
+    info_a, info_b = _case(ds, case_a), _case(ds, case_b)
+    cp = ds.counterparts
+    fwd = cp[(cp["case_a"] == case_a) & (cp["case_b"] == case_b)]
+    rev = cp[(cp["case_a"] == case_b) & (cp["case_b"] == case_a)].rename(
+        columns={"actor_a": "actor_b", "actor_b": "actor_a", "case_a": "case_b", "case_b": "case_a"}
+    )
+    pairs = pd.concat([fwd, rev], ignore_index=True)
+    if pairs.empty:
+        raise ChartError(
+            f"no counterparts are recorded between {case_a!r} and {case_b!r}; add rows to "
+            "data/counterparts.csv (case_a, actor_a, case_b, actor_b, role, fit)"
+        )
+    role_order = list(ds.vocabulary("roles", "role")["value"])
+    pairs["_r"] = (
+        pairs["role"].map({r: i for i, r in enumerate(role_order)}).fillna(len(role_order))
+    )
+    pairs = pairs.sort_values(["_r", "counterpart_id"]).drop(columns="_r").reset_index(drop=True)
+    left = list(dict.fromkeys(pairs["actor_a"]))
+    right = list(dict.fromkeys(pairs["actor_b"]))
+    name = {a: str(ds.actor(a)["name"]) for a in set(left) | set(right)}
+    n = max(len(left), len(right))
+    ly = {a: n - 1 - i * (n - 1) / max(len(left) - 1, 1) for i, a in enumerate(left)}
+    ry = {a: n - 1 - i * (n - 1) / max(len(right) - 1, 1) for i, a in enumerate(right)}
+    ax = _new_axes(ax, (10, 0.5 * n + 1.6))
+    for i, (_, p) in enumerate(pairs.iterrows()):
+        ls, lw = FIT_STYLE.get(p["fit"], ("-", 1.0))
+        colour = PALETTE[i % 7]
+        y0, y1 = ly[p["actor_a"]], ry[p["actor_b"]]
+        ax.plot([0, 1], [y0, y1], linestyle=ls, lw=lw, color=colour)
+        t = 0.3 + 0.4 * ((i % 3) / 2)
+        ax.text(
+            t,
+            y0 + (y1 - y0) * t,
+            f"{p['role']}: {p['fit']}",
+            fontsize=7,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": colour, "lw": 0.6},
+        )
+    for a, y in ly.items():
+        ax.text(-0.02, y, name[a], ha="right", va="center", fontsize=9)
+    for a, y in ry.items():
+        ax.text(1.02, y, name[a], ha="left", va="center", fontsize=9)
+    ax.set_xlim(-0.45, 1.45)
+    ax.set_ylim(-0.8, n - 0.2)
+    ax.axis("off")
+    ax.text(-0.02, n - 0.35, info_a["short_label"], ha="right", fontsize=10, fontweight="bold")
+    ax.text(1.02, n - 0.35, info_b["short_label"], ha="left", fontsize=10, fontweight="bold")
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    ax.legend(
+        handles=[
+            Line2D([], [], color="0.2", linestyle=FIT_STYLE[f][0], lw=FIT_STYLE[f][1], label=f)
+            for f in FIT_STYLE
+        ],
+        title="Fit",
+        loc="lower center",
+        ncols=3,
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.12),
+    )
+    title = f"Counterparts: {info_a['short_label']} and {info_b['short_label']}"
+    ax.set_title(title, loc="left", fontsize=11, pad=16)
+    fits = pairs["fit"].value_counts()
+    by_fit = ", ".join(f"{fits.get(f, 0)} {f}" for f in FIT_STYLE)
+    s = [
+        (
+            f"{_plural(len(pairs), 'pairing')} of actors between the {info_a['short_label']} case "
+            f"(left) and the {info_b['short_label']} case (right), by role: {by_fit}."
+        )
+    ]
+    for _, p in pairs.iterrows():
+        s.append(
+            f"{p['role']}: {name[p['actor_a']]} then, {name[p['actor_b']]} now ({p['fit']} fit). "
+            f"{p['reason']}"
+        )
+    unmatched_a = sorted(set(ds.roles.loc[ds.roles["case_id"] == case_a, "actor_id"]) - set(left))
+    unmatched_b = sorted(set(ds.roles.loc[ds.roles["case_id"] == case_b, "actor_id"]) - set(right))
+    if unmatched_a or unmatched_b:
+        s.append(
+            "No counterpart recorded for: "
+            + ", ".join(name.get(a, str(ds.actor(a)["name"])) for a in unmatched_a + unmatched_b)
+            + "."
+        )
+    return _register(ax, Description(title, tuple(s), _sources(pairs), pairs))

@@ -1,0 +1,151 @@
+"""The lessons as a collection: their order and titles, navigation, and each page's sources.
+
+Lessons are the notebooks ``NN-slug.ipynb`` in ``notebooks/``; their order is their
+number and their title is the first heading, ``# NN · Title: subtitle``. The
+second cell of every lesson is its navigation: a Markdown cell that starts with
+``<!-- analogylab:navigation -->`` and is written by :func:`update_navigation`
+(``uv run python tools/notebooks.py``), never by hand. The test suite runs the
+same function in check mode, so a lesson added, renamed or retitled without
+regenerating the navigation fails CI with the command that fixes it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analogylab.data import Dataset
+from analogylab.errors import NotebookError
+
+__all__ = [
+    "NAV_MARKER",
+    "Lesson",
+    "lesson_index",
+    "lesson_sources",
+    "navigation_markdown",
+    "update_navigation",
+]
+
+NAV_MARKER = "<!-- analogylab:navigation -->"
+_NAME = re.compile(r"^(\d\d)-[a-z0-9-]+\.ipynb$")
+_HEADING = re.compile(r"^#\s+(\d\d)\s*·\s*(.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson notebook: its number, file and short title."""
+
+    number: str  # "01"
+    path: Path
+    title: str  # "The argument" (the heading up to its first colon)
+
+    @property
+    def label(self) -> str:
+        """Number and title, such as '01 The argument'."""
+        return f"{self.number} {self.title}"
+
+    def link(self) -> str:
+        """A Markdown link to the lesson, relative to the notebooks folder."""
+        return f"[{self.label}]({self.path.name})"
+
+
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def lesson_index(folder: Path) -> list[Lesson]:
+    """Every lesson in ``folder``, in number order, with its short title."""
+    lessons = []
+    for path in sorted(folder.glob("*.ipynb")):
+        m = _NAME.match(path.name)
+        if not m:
+            continue
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        first = _source(cells[0]) if cells else ""
+        h = _HEADING.search(first)
+        if not h or h.group(1) != m.group(1):
+            raise NotebookError(
+                str(path),
+                f"the first cell must start with the heading '# {m.group(1)} · Title'",
+                "write the lesson's number and title as its first line",
+                cell=1,
+            )
+        lessons.append(Lesson(m.group(1), path, h.group(2).split(":")[0].strip()))
+    numbers = [les.number for les in lessons]
+    dup = next((n for n in numbers if numbers.count(n) > 1), None)
+    if dup is not None:
+        raise NotebookError(
+            str(folder),
+            f"two lessons are numbered {dup}",
+            "give each lesson its own number",
+            cell=None,
+        )
+    return lessons
+
+
+def navigation_markdown(lessons: list[Lesson], number: str) -> str:
+    """The navigation cell of lesson ``number``: every lesson, then previous and next."""
+    i = next(k for k, les in enumerate(lessons) if les.number == number)
+    items = [f"**{les.label}**" if k == i else les.link() for k, les in enumerate(lessons)]
+    steps = []
+    if i > 0:
+        steps.append(f"← Previous: {lessons[i - 1].link()}")
+    if i + 1 < len(lessons):
+        steps.append(f"Next: {lessons[i + 1].link()} →")
+    steps.append("[Contents](../README.md#the-lessons)")
+    return f"{NAV_MARKER}\n**Lessons:** " + " · ".join(items) + "\n\n" + " · ".join(steps)
+
+
+def update_navigation(folder: Path, *, check: bool = False) -> list[Path]:
+    """Rewrite each lesson's navigation cell; return the lessons that changed (or would).
+
+    With ``check=True`` nothing is written. A lesson whose second cell is not a
+    navigation cell is an error naming the file.
+    """
+    import nbformat  # noqa: PLC0415
+
+    lessons = lesson_index(folder)
+    changed = []
+    for les in lessons:
+        nb = nbformat.read(les.path, as_version=4)  # type: ignore[no-untyped-call]
+        if len(nb.cells) < 2 or not _source(nb.cells[1]).startswith(NAV_MARKER):
+            raise NotebookError(
+                str(les.path),
+                f"the second cell is not the navigation cell (it must start with {NAV_MARKER})",
+                f"insert a Markdown cell containing just {NAV_MARKER} after the title cell",
+                cell=2,
+            )
+        want = navigation_markdown(lessons, les.number)
+        if nb.cells[1].cell_type != "markdown" or _source(nb.cells[1]) != want:
+            changed.append(les.path)
+            if not check:
+                nb.cells[1].cell_type = "markdown"
+                nb.cells[1].source = want
+                nb.cells[1].pop("outputs", None)
+                nb.cells[1].pop("execution_count", None)
+                nbformat.write(nb, les.path)  # type: ignore[no-untyped-call]
+    return changed
+
+
+def lesson_sources(ds: Dataset, lesson: str, cited: Iterable[str] = ()) -> Any:
+    """The sources of a lesson page, as Markdown: ``cited`` plus those of its exercises.
+
+    ``cited`` holds the source ids of the rows and charts the page showed (a
+    chart's ``describe(ax).sources``, a table's ``source_ids``). The exercises of
+    ``lesson`` in the bank add theirs, since their keys rest on them. An id that is
+    not in the sources table is an error, not a silent gap.
+    """
+    from IPython.display import Markdown  # noqa: PLC0415
+
+    from analogylab.exercises import load_bank  # noqa: PLC0415
+
+    ids = set(cited)
+    ids |= {s for ex in load_bank().of_lesson(lesson) for s in ex.sources}
+    if not ids:
+        return Markdown("No sources are cited on this page.")  # type: ignore[no-untyped-call]
+    return Markdown(ds.bibliography(sorted(ids)))  # type: ignore[no-untyped-call]

@@ -1,0 +1,406 @@
+"""Lesson 03 (the 2018 case): exercise keys agree with the tables; the notebook has the frame.
+
+The keys are checked against the data they come from: the `basis` of Russia's goals,
+the dates and kinds of the diplomatic events, the `contested` flag, the parties named in
+each allegation, and the stored US troop figure for 2018. Each check is a small function
+that lists disagreements, and each is shown to fail on a table changed to disagree.
+The notebook is read as JSON (not run: nbval runs it) and checked for the lesson frame:
+title, purpose, goals, time needed, navigation marker, setup, charts with their sources,
+a tagged explorer, the exercises, the summary and the sources cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analogylab import find_data
+from analogylab.bank import Exercise, read_bank
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "03-the-2018-case.ipynb"
+CASE = "russia-taliban-2018"
+LESSON = "03"
+
+_BANK = read_bank(find_data())
+EXERCISES = {ex.id: ex for ex in _BANK.of_lesson(LESSON)}
+
+
+def _ex(exercise_id: str) -> Exercise:
+    return EXERCISES[exercise_id]
+
+
+def _analysis_date(ds: Any) -> pd.Timestamp:
+    return pd.Timestamp(ds.case(CASE)["analysis_date"])
+
+
+# --- the bank -------------------------------------------------------------------------------
+
+
+def test_lesson_bank_is_big_and_varied_enough() -> None:
+    """At least four exercises, numbered ex-03-1 ... without gaps, of at least three kinds."""
+    ids = sorted(EXERCISES, key=lambda i: int(i.rsplit("-", 1)[1]))
+    assert len(ids) >= 4
+    assert ids == [f"ex-03-{k}" for k in range(1, len(ids) + 1)]
+    assert len({ex.kind for ex in EXERCISES.values()}) >= 3
+    for ex in EXERCISES.values():
+        assert ex.sources, f"{ex.id} cites no source"
+        assert ex.hints, f"{ex.id} has no hint"
+
+
+def goal_basis_disagreements(ex: Exercise, goals: pd.DataFrame) -> list[str]:
+    """ex-03-1: each option is a goal of Russia in the case, correct exactly when stated."""
+    rows = goals.set_index("goal_id")
+    out = []
+    for o in ex.options:
+        if o.id not in rows.index:
+            out.append(f"{o.id}: not a goal id")
+            continue
+        g = rows.loc[o.id]
+        if (g["case_id"], g["actor_id"]) != (CASE, "russia"):
+            out.append(f"{o.id}: not a goal of Russia in {CASE}")
+        if o.correct != (g["basis"] == "stated"):
+            out.append(f"{o.id}: correct={o.correct}, basis={g['basis']}")
+    return out
+
+
+def test_stated_goals_key_agrees_with_goals_table(ds: Any) -> None:
+    ex = _ex("ex-03-1")
+    assert ex.kind == "multiple"
+    assert goal_basis_disagreements(ex, ds.goals) == []
+    assert any(o.correct for o in ex.options) and not all(o.correct for o in ex.options)
+
+
+def test_stated_goals_check_can_fail(ds: Any) -> None:
+    ex = _ex("ex-03-1")
+    goals = ds.goals.copy()
+    first = goals.goal_id == ex.options[0].id
+    option = ex.options[0]
+    basis = "inferred" if option.correct else "stated"
+    goals.loc[first, "basis"] = basis
+    assert goal_basis_disagreements(ex, goals) == [
+        f"{option.id}: correct={option.correct}, basis={basis}"
+    ]
+
+
+def diplomacy_order_disagreements(
+    ex: Exercise, events: pd.DataFrame, analysis: pd.Timestamp
+) -> list[str]:
+    """ex-03-2: diplomatic events of 2016-2018 in date order; only the last after the article."""
+    rows = events.set_index("event_id")
+    out = []
+    for it in ex.items:
+        if it.id not in rows.index:
+            out.append(f"{it.id}: not an event id")
+            continue
+        e = rows.loc[it.id]
+        if e["case_id"] != CASE or e["kind"] != "diplomacy":
+            out.append(f"{it.id}: {e['case_id']}/{e['kind']}, not a diplomatic event of {CASE}")
+        if not 2016 <= e["date"].year <= 2018:
+            out.append(f"{it.id}: dated {e['date'].date()}, outside 2016-2018")
+    if out:
+        return out
+    dated = [(it.id, rows.loc[it.id, "date"]) for it in ex.items]
+    out += [
+        f"{a} ({da.date()}) is listed before {b} ({db.date()})"
+        for (a, da), (b, db) in itertools.pairwise(dated)
+        if not da < db
+    ]
+    dates = [d for _, d in dated]
+    after = [it.id for it, d in zip(ex.items, dates, strict=True) if d > analysis]
+    if after != [ex.items[-1].id]:
+        out.append(f"the prompt says only the last item is after the article; after it: {after}")
+    return out
+
+
+def test_diplomacy_order_agrees_with_event_dates(ds: Any) -> None:
+    ex = _ex("ex-03-2")
+    assert ex.kind == "ordering"
+    assert diplomacy_order_disagreements(ex, ds.events, _analysis_date(ds)) == []
+
+
+def test_diplomacy_order_check_can_fail(ds: Any) -> None:
+    ex = _ex("ex-03-2")
+    events = ds.events.copy()
+    # Move the invitation to after the postponement: the key's order is then wrong.
+    events.loc[events.event_id == "e18-2018-08-moscow-invite", "date"] = pd.Timestamp("2018-08-30")
+    out = diplomacy_order_disagreements(ex, events, _analysis_date(ds))
+    assert out == [
+        "e18-2018-08-moscow-invite (2018-08-30) is listed before e18-2018-08-postponed (2018-08-27)"
+    ]
+
+
+def troop_figures(series: pd.DataFrame, year: int) -> list[float]:
+    """Every figure the us-troops-afghanistan series stores for a year (value, low, high)."""
+    rows = series[(series.series_id == "us-troops-afghanistan") & (series.year == year)]
+    return [float(x) for x in rows[["value", "low", "high"]].to_numpy().ravel() if pd.notna(x)]
+
+
+def troop_key_disagreements(ex: Exercise, series: pd.DataFrame) -> list[str]:
+    """ex-03-3: the accepted range holds every stored 2018 figure and no 2016 or 2017 one."""
+    assert ex.low is not None and ex.high is not None
+    out = []
+    figures = troop_figures(series, 2018)
+    if not figures:
+        out.append("no 2018 figure stored")
+    out += [
+        f"2018 figure {f} outside {ex.low}-{ex.high}"
+        for f in figures
+        if not ex.low <= f <= ex.high
+    ]
+    for year in (2016, 2017):
+        out += [
+            f"{year} figure {f} accepted for 2018" for f in troop_figures(series, year)
+            if ex.low <= f <= ex.high and f not in figures
+        ]
+    if figures and ex.high - ex.low > 0.1 * max(figures):
+        out.append(f"range {ex.low}-{ex.high} is wider than a tenth of the figure")
+    return out
+
+
+def test_troop_level_key_agrees_with_series(ds: Any) -> None:
+    ex = _ex("ex-03-3")
+    assert ex.kind == "numeric"
+    assert troop_key_disagreements(ex, ds.series) == []
+
+
+def test_troop_level_check_can_fail(ds: Any) -> None:
+    ex = _ex("ex-03-3")
+    series = ds.series.copy()
+    row = (series.series_id == "us-troops-afghanistan") & (series.year == 2018)
+    series.loc[row, "value"] = 11000.0
+    assert troop_key_disagreements(ex, series) == [
+        f"2018 figure 11000.0 outside {ex.low}-{ex.high}",
+        "2017 figure 14000.0 accepted for 2018",
+    ]
+
+
+def claimant_disagreements(ex: Exercise, events: pd.DataFrame) -> list[str]:
+    """ex-03-4: allegations of the case, each matched with a party to it other than the accused.
+
+    The right-hand items that match nothing must be actors that denied (they appear in a
+    denial event of the case), so that the distractors are the deniers.
+    """
+    rows = events.set_index("event_id")
+    sponsor = "russia"
+    out = []
+    for it in ex.left:
+        e = rows.loc[it.id]
+        if e["case_id"] != CASE or e["kind"] != "allegation" or not e["contested"]:
+            out.append(f"{it.id}: not a contested allegation of {CASE}")
+        if it.match not in e["actor_ids"] or it.match == sponsor:
+            out.append(f"{it.id}: {it.match} is not a party to it other than the accused")
+    case = events[events.case_id == CASE]
+    deniers = {a for ids in case[case.kind == "denial"].actor_ids for a in ids}
+    unmatched = {r.id for r in ex.right} - {it.match for it in ex.left}
+    out += [f"distractor {a} never denied" for a in sorted(unmatched - deniers)]
+    return out
+
+
+def test_claimants_agree_with_events(ds: Any) -> None:
+    ex = _ex("ex-03-4")
+    assert ex.kind == "matching"
+    assert claimant_disagreements(ex, ds.events) == []
+
+
+def test_claimant_check_can_fail(ds: Any) -> None:
+    ex = _ex("ex-03-4")
+    events = ds.events.copy()
+    first = ex.left[0]
+    row = events.index[events.event_id == first.id][0]
+    events.at[row, "actor_ids"] = tuple(a for a in events.at[row, "actor_ids"] if a != first.match)
+    assert claimant_disagreements(ex, events) == [
+        f"{first.id}: {first.match} is not a party to it other than the accused"
+    ]
+
+
+def contested_disagreements(
+    ex: Exercise, events: pd.DataFrame, analysis: pd.Timestamp
+) -> list[str]:
+    """ex-03-5: events of the case known by the article's date; correct exactly when contested."""
+    rows = events.set_index("event_id")
+    out = []
+    for o in ex.options:
+        e = rows.loc[o.id]
+        if e["case_id"] != CASE or e["date"] > analysis:
+            out.append(f"{o.id}: not an event of {CASE} known by {analysis.date()}")
+        if o.correct != bool(e["contested"]):
+            out.append(f"{o.id}: correct={o.correct}, contested={e['contested']}")
+    return out
+
+
+def test_established_or_alleged_key_agrees_with_contested_flag(ds: Any) -> None:
+    ex = _ex("ex-03-5")
+    assert ex.kind == "multiple"
+    assert contested_disagreements(ex, ds.events, _analysis_date(ds)) == []
+    assert any(o.correct for o in ex.options) and not all(o.correct for o in ex.options)
+
+
+def test_contested_check_can_fail(ds: Any) -> None:
+    ex = _ex("ex-03-5")
+    events = ds.events.copy()
+    wrong = next(o for o in ex.options if not o.correct)
+    events.loc[events.event_id == wrong.id, "contested"] = True
+    assert contested_disagreements(ex, events, _analysis_date(ds)) == [
+        f"{wrong.id}: correct=False, contested=True"
+    ]
+
+
+def test_proof_question_has_a_rubric() -> None:
+    """ex-03-6: a self-assessed text with a model answer and a rubric of several points."""
+    ex = _ex("ex-03-6")
+    assert ex.kind == "text"
+    assert len(ex.model_answer.split()) >= 60
+    assert len(ex.rubric) >= 3
+    assert ex.keywords
+
+
+# --- the notebook ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nb() -> Any:
+    return nbformat.read(str(NOTEBOOK), as_version=4)
+
+
+def _code(nb: Any) -> list[Any]:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _last_expression(cell: Any) -> str:
+    """The source of the cell's last statement if it is an expression, else ''."""
+    lines = [line for line in cell.source.splitlines() if not line.startswith("%")]
+    body = ast.parse("\n".join(lines)).body
+    if body and isinstance(body[-1], ast.Expr):
+        return ast.unparse(body[-1])
+    return ""
+
+
+def _tags(cell: Any) -> set[str]:
+    return set(cell.metadata.get("tags", []))
+
+
+def test_title_purpose_goals_time(nb: Any) -> None:
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    src = first.source
+    assert src.startswith("# 03 · ")
+    assert "**Purpose:**" in src
+    assert "**By the end you can**" in src
+    block = src.split("**By the end you can**")[1].split("**Time needed:**")[0]
+    goals = re.findall(r"^- ", block, re.MULTILINE)
+    assert 3 <= len(goals) <= 5
+    minutes = re.search(r"\*\*Time needed:\*\* about (\d+) minutes", src)
+    assert minutes and 40 <= int(minutes.group(1)) <= 50
+
+
+def test_navigation_marker_cell(nb: Any) -> None:
+    second = nb.cells[1]
+    assert second.cell_type == "markdown"
+    assert second.source.splitlines()[0] == "<!-- analogylab:navigation -->"
+
+
+def test_setup_cell(nb: Any) -> None:
+    setup = next(c for c in _code(nb) if "load_dataset" in c.source)
+    lines = {line.strip() for line in setup.source.splitlines()}
+    needed = (
+        "%matplotlib inline",
+        "import analogylab",
+        "from analogylab import charts, widgets",
+        "ds = analogylab.load_dataset()",
+        "cited = set()",
+    )
+    for line in needed:
+        assert line in lines
+    assert _code(nb).index(setup) == 0, "the setup cell is the first code cell"
+
+
+def test_analysis_date_is_the_one_in_the_data(nb: Any, ds: Any) -> None:
+    """The lesson names the case's analysis date as the data has it, and the years it shows."""
+    day = _analysis_date(ds)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert f"{day.day} {day.strftime('%B %Y')}" in text
+    assert "2015" in text and "2018" in text
+
+
+CHARTS = [
+    'charts.actor_goal_matrix(ds, "russia-taliban-2018")',
+    'charts.timeline(ds, "russia-taliban-2018", years=(2015, 2018))',
+    'charts.series_chart(ds, ["us-troops-afghanistan"], years=(2001, 2018))',
+]
+
+
+@pytest.mark.parametrize("pattern", CHARTS)
+def test_every_chart_is_shown_and_cited(nb: Any, pattern: str) -> None:
+    """Each chart goes through charts.show (figure and text twin), and its sources join `cited`."""
+    cells = [c for c in _code(nb) if pattern in c.source]
+    assert len(cells) == 1
+    lines = [line.strip() for line in cells[0].source.splitlines()]
+    assert f"d = charts.show({pattern})" in lines
+    assert "cited |= set(d.sources)" in lines[lines.index(f"d = charts.show({pattern})") + 1 :]
+    assert "nbval-ignore-output" not in _tags(cells[0])
+
+
+EXPLORERS = [
+    'widgets.timeline_explorer(ds, case="russia-taliban-2018", years=(2015, 2018))',
+    'widgets.series_explorer(ds, case="russia-taliban-2018")',
+]
+
+
+@pytest.mark.parametrize("call", EXPLORERS)
+def test_explorers_are_last_and_tagged(nb: Any, call: str) -> None:
+    """Each explorer is the last expression of its cell, tagged for nbval, after a prompt to try."""
+    cells = [c for c in _code(nb) if call in c.source]
+    assert len(cells) == 1
+    assert _last_expression(cells[0]) == ast.unparse(ast.parse(call))
+    assert "nbval-ignore-output" in _tags(cells[0])
+    before = nb.cells[nb.cells.index(cells[0]) - 1]
+    assert before.cell_type == "markdown" and "?" in before.source, "say what to try"
+
+
+def test_exercises_each_shown_once_and_introduced(nb: Any) -> None:
+    shown = []
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != "code":
+            continue
+        m = re.fullmatch(r"analogylab\.exercise\('(ex-03-\d+)'\)", _last_expression(c))
+        if m:
+            shown.append(m.group(1))
+            assert "nbval-ignore-output" not in _tags(c)
+            assert nb.cells[i - 1].cell_type == "markdown", f"{m.group(1)} has no introduction"
+    assert len(shown) >= 3
+    assert sorted(shown) == sorted(EXERCISES)
+
+
+def test_summary_and_sources_close_the_lesson(nb: Any) -> None:
+    md = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    headings = [line for s in md for line in s.splitlines() if line.startswith("## ")]
+    assert "## Summary" in headings
+    assert headings[-1] == "## Sources for this lesson"
+    assert headings.index("## Summary") < headings.index("## Sources for this lesson")
+    last = nb.cells[-1]
+    assert last.cell_type == "code"
+    assert _last_expression(last) == "analogylab.lesson_sources(ds, '03', cited)"
+
+
+def test_tables_cite_what_they_show(nb: Any) -> None:
+    """Every cell that shows rows of the case's events or evidence adds their sources to `cited`."""
+    for c in _code(nb):
+        if re.search(r"ds\.(events|evidence)\[", c.source):
+            assert "cited |=" in c.source, c.source
+
+
+def test_stored_outputs_are_clean(nb: Any) -> None:
+    """The stored run has no error, no warning on stderr, and every code cell ran."""
+    for c in _code(nb):
+        assert c.execution_count is not None, c.source
+        for out in c.outputs:
+            assert out.output_type != "error", c.source
+            assert not (out.output_type == "stream" and out.name == "stderr"), out.text

@@ -1,0 +1,172 @@
+"""The interactive charts: labelled controls that redraw once per change and say what went wrong.
+
+Most tests drive the explorers headless (no kernel): ``redraws``, ``description``
+and ``error`` show what the output area would hold. The last test runs them in a
+real kernel, where the Output widget captures the figure, and checks the output
+itself changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from analogylab import widgets
+from analogylab.data import Dataset
+
+A, B = "us-mujahideen-1980s", "russia-taliban-2018"
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> Iterator[None]:
+    yield
+    for ex in list(widgets._live.values()):
+        ex.close_all()
+    widgets._live.clear()
+    plt.close("all")
+
+
+def observers(control: Any) -> int:
+    return len(control._trait_notifiers.get("value", {}).get("change", []))
+
+
+ALL = [
+    lambda ds: widgets.timeline_explorer(ds, case=A),
+    widgets.aligned_explorer,
+    lambda ds: widgets.series_explorer(ds, case=A),
+    widgets.goal_explorer,
+    widgets.counterpart_explorer,
+]
+
+
+@pytest.mark.parametrize("make", ALL)
+def test_each_explorer_draws_once_with_labelled_controls(ds: Dataset, make: Any) -> None:
+    ex = make(ds)
+    assert ex.redraws == 1 and ex.error is None and ex.description is not None
+    assert ex.output.layout.height == widgets.OUTPUT_HEIGHT
+    for name, control in ex.controls.items():
+        assert control.description.strip(), f"control {name} has no label"
+        if hasattr(control, "continuous_update"):
+            assert control.continuous_update is False
+    assert repr(ex).startswith(f"Interactive chart: {ex.title}. Controls: ")
+    assert not plt.get_fignums(), "the figure was shown and closed"
+
+
+def test_timeline_explorer_redraws_when_a_control_moves(ds: Dataset) -> None:
+    ex = widgets.timeline_explorer(ds, case=A)
+    before = ex.description
+    ex.controls["years"].value = (1985, 1989)
+    assert ex.redraws == 2
+    assert ex.description is not None and ex.description != before
+    assert ex.description.data.date.dt.year.between(1985, 1989).all()
+    ex.controls["kinds"].value = ("withdrawal",)
+    assert ex.redraws == 3
+    assert list(ex.description.data.title) == ["Withdrawal begins", "Withdrawal completed"]
+
+
+def test_changing_the_case_resets_the_years_and_draws_once(ds: Dataset) -> None:
+    ex = widgets.timeline_explorer(ds, case=A, years=(1980, 1985))
+    ex.controls["case"].value = B
+    assert ex.redraws == 2, "one redraw for the case and its new span together"
+    assert ex.controls["years"].value == (2001, 2025)
+    assert set(ex.description.data.case_id) == {B}
+
+
+def test_a_choice_that_cannot_be_drawn_shows_a_message_not_a_traceback(ds: Dataset) -> None:
+    ex = widgets.timeline_explorer(ds, case=A)
+    ex.controls["kinds"].value = ()
+    assert ex.error == "no kind of event is selected; pick at least one in the list"
+    assert ex.description is None
+    ser = widgets.series_explorer(ds, case=A)
+    ser.controls["series_ids"].value = (
+        "us-covert-funding",
+        "soviet-troops-afghanistan",
+        "soviet-deaths",
+    )
+    assert ser.error is not None and "at most two" in ser.error
+    assert not plt.get_fignums(), "a refused chart leaves no figure open"
+    ser.controls["series_ids"].value = ("soviet-deaths",)
+    assert ser.error is None and ser.description is not None
+    cp = widgets.counterpart_explorer(ds)
+    cp.controls["case_b"].value = A
+    assert cp.error == "both pickers name the same case; choose two different cases"
+
+
+def test_aligned_explorer_lines_up_the_chosen_pair(ds: Dataset) -> None:
+    ex = widgets.aligned_explorer(ds, window=(-2, 12))
+    pair = ("e80-1989-02-withdrawal-completed", "e18-2021-08-us-exit")
+    assert pair in [v for _, v in ex.controls["align"].options]
+    ex.controls["align"].value = pair
+    assert ex.redraws == 2
+    assert (
+        "Withdrawal completed (15 Feb 1989) lined up with Last US troops leave"
+        in ex.description.text
+    )
+
+
+def test_running_a_cell_again_does_not_stack_handlers(ds: Dataset) -> None:
+    first = widgets.timeline_explorer(ds, case=A)
+    counts = {name: observers(c) for name, c in first.controls.items()}
+    second = widgets.timeline_explorer(ds, case=A)
+    assert {name: observers(c) for name, c in second.controls.items()} == counts
+    assert all(c.comm is None for c in first.controls.values()), "the old explorer is closed"
+    second.controls["years"].value = (1980, 1981)
+    assert second.redraws == 2, "one change, one redraw"
+    assert first.redraws == 1
+    other = widgets.timeline_explorer(ds, case=B)
+    assert second.controls["case"].comm is not None, "a different explorer leaves it alone"
+    assert other.redraws == 1
+
+
+def test_unknown_arguments_are_refused_with_the_choices(ds: Dataset) -> None:
+    with pytest.raises(ValueError, match="the cases are"):
+        widgets.goal_explorer(ds, case="russia-taliban")
+    with pytest.raises(ValueError, match="choose from"):
+        widgets.series_explorer(ds, series_ids=["soviet-deaths"], case=B)
+
+
+CELLS = [
+    """import analogylab
+from analogylab import widgets
+ds = analogylab.load_dataset()
+ex = widgets.series_explorer(ds, case="us-mujahideen-1980s")
+cp = widgets.counterpart_explorer(ds)
+print(ex.output.model_id, cp.output.model_id)""",
+    'ex.controls["series_ids"].value = ("soviet-deaths",)',
+    'cp.controls["case_b"].value = "us-mujahideen-1980s"',
+]
+
+
+def _texts(outputs: list[dict[str, Any]], mime: str) -> str:
+    return " ".join(str(o.get("data", {}).get(mime, "")) for o in outputs)
+
+
+@pytest.mark.slow
+def test_in_a_kernel_the_output_area_holds_the_new_chart_and_its_twin() -> None:
+    """As in JupyterLab: the kernel routes each redraw into the Output widget.
+
+    nbclient plays the part of the page, keeping the Output widget's state.
+    """
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True).execute()
+    series_id, cp_id = nb.cells[0].outputs[0]["text"].split()
+    state = nb.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    series_out = state[series_id]["state"]["outputs"]
+    assert [sorted(o["data"]) for o in series_out] == [
+        ["image/png", "text/plain"],
+        ["text/html", "text/plain"],
+    ]
+    assert "Soviet military deaths" in _texts(series_out, "text/html")
+    assert "US covert aid" not in _texts(series_out, "text/html"), "the first chart was replaced"
+    cp_out = state[cp_id]["state"]["outputs"]
+    assert "Cannot draw this chart" in _texts(cp_out, "text/html")
+    assert "image/png" not in {k for o in cp_out for k in o.get("data", {})}
