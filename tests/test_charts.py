@@ -227,16 +227,21 @@ def test_series_chart_draws_points_and_ranges(ds: Dataset) -> None:
 def test_series_chart_without_ranges_has_no_bands(ds: Dataset) -> None:
     ax = charts.series_chart(ds, ["saudi-funding"])
     assert not [c for c in ax.collections if isinstance(c, LineCollection)]
-    assert "No year has a range" in charts.describe(ax).text
+    assert "Saudi official funding for the Afghan resistance: no year has a range" in (
+        charts.describe(ax).text
+    )
     assert ax.yaxis.get_major_formatter()(1000, 0) == "1,000"
 
 
 def test_series_text_twin_gives_the_key_numbers(ds: Dataset) -> None:
     d = charts.describe(charts.series_chart(ds, ["us-covert-funding"], years=(1984, 1987)))
-    assert "the highest is 630 in 1987" in d.text
+    assert d.alt_text == (
+        "Yearly figures for 1984-1987: US covert aid to the Afghan resistance "
+        "(US$ million (current)), 4 figures from 1984 to 1987, the highest 630 in 1987."
+    )
     assert "1984: 60 to 85" in d.text and "1985: 250 to 280" in d.text
-    assert "2 years have a range of figures" in d.text
-    assert "1980" not in d.text.split("All figures")[1].split(".")[0]
+    assert "resistance: 2 years have a range of figures" in d.text
+    assert "1980" not in d.text.split("every figure")[1].split(".")[0]
     assert set(d.sources) >= {s for ids in d.data.source_ids for s in ids}
 
 
@@ -334,13 +339,19 @@ def test_text_twin_html_is_folded_and_escaped(ds: Dataset) -> None:
 def test_show_displays_the_figure_then_its_twin_and_closes_it(
     ds: Dataset, monkeypatch: Any
 ) -> None:
+    import base64
+
     import IPython.display
 
-    shown: list[Any] = []
-    monkeypatch.setattr(IPython.display, "display", shown.append)
+    shown: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
     ax = charts.timeline(ds, A)
     d = charts.show(ax)
-    assert shown == [ax.figure, d]
+    (image, image_kw), (twin, twin_kw) = shown
+    assert base64.b64decode(image["image/png"]).startswith(b"\x89PNG")
+    assert image["text/plain"] == f"Chart: {d.alt_text}"
+    assert image_kw == {"raw": True, "metadata": {"image/png": {"alt": d.alt_text}}}
+    assert twin is d and twin_kw == {}
     assert ax.figure.number not in plt.get_fignums()
 
 

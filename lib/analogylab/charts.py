@@ -129,14 +129,20 @@ def alt_text(ax: Axes) -> str:
 def show(ax: Axes) -> Description:
     """Display the chart's figure, then its text twin, and close the figure.
 
-    Returns the :class:`Description`, so a lesson can collect its ``sources``.
+    The image goes out with the chart's one-sentence summary as its plain-text form
+    and as ``alt`` metadata, which nbconvert's HTML and screen readers in some
+    front ends use; the full twin follows, folded. Returns the :class:`Description`,
+    so a lesson can collect its ``sources``.
     """
     import matplotlib.pyplot as plt  # noqa: PLC0415
+    from IPython.core.pylabtools import print_figure  # noqa: PLC0415
     from IPython.display import display  # noqa: PLC0415
 
     desc = describe(ax)
     fig = ax.figure
-    display(fig)  # type: ignore[no-untyped-call]
+    png = print_figure(fig, "png", bbox_inches="tight", base64=True)  # type: ignore[no-untyped-call]
+    bundle = {"image/png": png, "text/plain": f"Chart: {desc.alt_text}"}
+    display(bundle, raw=True, metadata={"image/png": {"alt": desc.alt_text}})  # type: ignore[no-untyped-call]
     plt.close(fig)  # type: ignore[arg-type]
     display(desc)  # type: ignore[no-untyped-call]
     return desc
@@ -827,18 +833,13 @@ def _describe_series(
     sources: tuple[str, ...],
 ) -> Description:
     scope = f" for {years[0]}-{years[1]}" if years else ""
-    s = [
-        f"A chart of {_plural(len(ids), 'yearly series', 'yearly series')}{scope}: "
-        + "; ".join(f"{info[i].title} ({info[i].unit})" for i in ids)
-        + "."
-    ]
+    summaries, details = [], []
     for sid in ids:
         rows = data[data["series_id"] == sid]
         name = info[sid].title
         if rows.empty:
-            s.append(f"{name}: no figures in these years.")
+            summaries.append(f"{name} ({info[sid].unit}), no figures in these years")
             continue
-        unit = info[sid].unit
         top = rows["value"].fillna(rows["high"]).to_numpy(dtype=float)
         peak = rows.iloc[int(np.nanargmax(top))]
         peak_txt = (
@@ -846,10 +847,14 @@ def _describe_series(
             if pd.notna(peak["value"])
             else f"{_fmt_num(peak['low'])} to {_fmt_num(peak['high'])}"
         )
-        s.append(
-            f"{name}: {_plural(len(rows), 'figure')} from {rows['year'].min()} to "
-            f"{rows['year'].max()}; the highest is {peak_txt} in {peak['year']} ({unit})."
+        summaries.append(
+            f"{name} ({info[sid].unit}), {_plural(len(rows), 'figure')} from "
+            f"{rows['year'].min()} to {rows['year'].max()}, "
+            f"the highest {peak_txt} in {peak['year']}"
         )
+        details.append((name, rows))
+    s = [f"Yearly figures{scope}: " + "; ".join(summaries) + "."]
+    for name, rows in details:
         ranged = rows[rows["low"].notna() & rows["high"].notna()]
         if len(ranged):
             parts = []
@@ -857,19 +862,21 @@ def _describe_series(
                 agreed = f", value given {_fmt_num(r['value'])}" if pd.notna(r["value"]) else ""
                 parts.append(f"{r['year']}: {_fmt_num(r['low'])} to {_fmt_num(r['high'])}{agreed}")
             s.append(
-                f"{_plural(len(ranged), 'year has', 'years have')} a range of figures rather "
-                "than one, drawn as a bar (sources disagree, or give figures for different "
-                "dates in the year: each row's note says which): " + "; ".join(parts) + "."
+                f"{name}: {_plural(len(ranged), 'year has', 'years have')} a range of "
+                "figures rather than one, drawn as a bar (sources disagree, or give figures "
+                "for different dates in the year: each row's note says which): "
+                + "; ".join(parts)
+                + "."
             )
         else:
-            s.append("No year has a range of figures.")
+            s.append(f"{name}: no year has a range of figures.")
         values = "; ".join(
             f"{r['year']} {_fmt_num(r['value'])}"
             if pd.notna(r["value"])
             else f"{r['year']} {_fmt_num(r['low'])}-{_fmt_num(r['high'])}"
             for _, r in rows.iterrows()
         )
-        s.append(f"All figures: {values}.")
+        s.append(f"{name}, every figure: {values}.")
     s.append(
         "What each figure measures varies (see the measure column of ds.series): "
         + " ".join(f"{info[i].title}: {info[i].measure}" for i in ids)

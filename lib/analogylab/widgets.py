@@ -113,8 +113,8 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         self.close()
 
     def __repr__(self) -> str:
-        labels = ", ".join(c.description.rstrip(":") for c in self.controls.values())
-        return f"Interactive chart: {self.title}. Controls: {labels}. Run this cell to use them."
+        # ipywidgets cuts the plain-text form of a widget at 110 characters: keep it short.
+        return f"Interactive chart: {self.title}. Run this cell to use its controls."
 
 
 def _register(key: Hashable, explorer: Explorer) -> Explorer:
