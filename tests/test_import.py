@@ -45,13 +45,13 @@ def test_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     assert _probe(blocked)["after_load"] is True
 
 
-def test_exercise_modules_load_on_first_use() -> None:
-    """`import analogylab` leaves YAML, the answer store and ipywidgets for the first exercise."""
+def _loaded(mods: tuple[str, ...], use: str) -> tuple[dict[str, bool], dict[str, bool]]:
+    """Which of ``mods`` are imported after `import analogylab`, and after running ``use``."""
     code = (
         "import sys, json, analogylab\n"
-        "mods = ('yaml', 'analogylab.store', 'ipywidgets')\n"
+        f"mods = {mods!r}\n"
         "before = {m: m in sys.modules for m in mods}\n"
-        "analogylab.exercise\n"
+        f"{use}\n"
         "after = {m: m in sys.modules for m in mods}\n"
         "print(json.dumps([before, after]))\n"
     )
@@ -59,25 +59,22 @@ def test_exercise_modules_load_on_first_use() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     before, after = json.loads(out.strip().splitlines()[-1])
+    return before, after
+
+
+def test_exercise_modules_load_on_first_use() -> None:
+    """`import analogylab` leaves YAML, the answer store and ipywidgets for the first exercise."""
+    before, after = _loaded(("yaml", "analogylab.store", "ipywidgets"), "analogylab.exercise")
     assert before == {"yaml": False, "analogylab.store": False, "ipywidgets": False}
     assert after == {"yaml": True, "analogylab.store": True, "ipywidgets": True}
 
 
 def test_charts_and_widgets_load_on_first_use() -> None:
     """`import analogylab` loads neither matplotlib nor ipywidgets; the modules still resolve."""
-    code = (
-        "import sys, json, analogylab\n"
-        "mods = ('matplotlib', 'ipywidgets', 'analogylab.charts')\n"
-        "before = {m: m in sys.modules for m in mods}\n"
-        "ok = callable(analogylab.charts.timeline)\n"
-        "ok = ok and callable(analogylab.widgets.timeline_explorer)\n"
-        "after = {m: m in sys.modules for m in mods}\n"
-        "print(json.dumps([before, ok, after]))\n"
+    use = (
+        "assert callable(analogylab.charts.timeline)\n"
+        "assert callable(analogylab.widgets.timeline_explorer)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    before, ok, after = json.loads(out.strip().splitlines()[-1])
+    before, after = _loaded(("matplotlib", "ipywidgets", "analogylab.charts"), use)
     assert before == {"matplotlib": False, "ipywidgets": False, "analogylab.charts": False}
-    assert ok is True
     assert after["ipywidgets"] is True and after["analogylab.charts"] is True
