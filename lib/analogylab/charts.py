@@ -242,7 +242,7 @@ def _check_kinds(ds: Dataset, kinds: Iterable[str] | None) -> list[str] | None:
         raise ChartError(
             f"unknown event kind {unknown[0]!r}; the kinds are: {', '.join(sorted(allowed))}"
         )
-    return kinds
+    return None if set(kinds) >= allowed else kinds  # every kind ticked is no filter at all
 
 
 def _check_years(years: Sequence[int] | None) -> tuple[int, int] | None:
@@ -412,8 +412,6 @@ def timeline(
     """
     info = _case(ds, case)
     kinds_ = _check_kinds(ds, kinds)
-    if kinds_ is not None and set(kinds_) >= set(ds.vocabulary("events", "kind")["value"]):
-        kinds_ = None  # every kind ticked: say so plainly rather than list them all
     years_ = _check_years(years)
     ev = _case_events(ds, case, kinds_, years_)
     styles = _kind_styles(ds)

@@ -17,7 +17,8 @@ with its controls and their handlers, so handlers never pile up on a control.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as ipw
@@ -94,16 +95,14 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         self.error = None
         self.description = charts.show(ax)
 
-    def pause(self) -> None:
-        """Hold redraws while several controls are set together; ``resume()`` draws once."""
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Set several controls together with no redraw for each; the change that led here draws."""
         self._paused = True
-
-    def resume(self) -> None:
-        """Let redraws happen again, and draw once with the controls as they now are."""
-        self._paused = False
-        self.output.clear_output(wait=True)
-        with self.output:
-            self._render(**{name: c.value for name, c in self.controls.items()})
+        try:
+            yield
+        finally:
+            self._paused = False
 
     def close_all(self) -> None:
         """Close the explorer, its controls and its output, which drops their handlers."""
@@ -196,13 +195,10 @@ def timeline_explorer(
         def new_case(change: dict[str, Any]) -> None:
             # A new case gets its own span of years; draw once, with both changes made.
             lo, hi = _event_years(ds, change["new"])
-            ex._paused = True
-            try:
+            with ex.held():
                 years_w.min, years_w.max = min(lo, years_w.min), max(hi, years_w.max)
                 years_w.value = (lo, hi)
                 years_w.min, years_w.max = lo, hi
-            finally:
-                ex._paused = False
 
         case_w.observe(new_case, names="value")
 
