@@ -141,6 +141,14 @@ def _case_or_first(ds: Dataset, case: str | None) -> str:
     return case
 
 
+def _pair(ds: Dataset, case_a: str | None, case_b: str | None) -> tuple[str, str]:
+    """Two cases: as given, else the first case and the next one after it."""
+    a = _case_or_first(ds, case_a)
+    if case_b is None:
+        return a, next((str(c) for c in ds.cases["case_id"] if c != a), a)
+    return a, _case_or_first(ds, case_b)
+
+
 def _event_years(ds: Dataset, case: str) -> tuple[int, int]:
     years = pd.to_datetime(ds.events.loc[ds.events["case_id"] == case, "date"]).dt.year
     return int(years.min()), int(years.max())
@@ -220,10 +228,7 @@ def aligned_explorer(
     window: Sequence[int] | None = None,
 ) -> Explorer:
     """Two cases lined up on a chosen pair of events, with a window of years around it."""
-    ids = list(ds.cases["case_id"])
-    a = _case_or_first(ds, case_a)
-    b = case_b if case_b is not None else next((c for c in ids if c != a), a)
-    _case_or_first(ds, b)
+    a, b = _pair(ds, case_a, case_b)
     pairs = charts.alignment_pairs(ds, a, b)
     if align is not None and tuple(align) not in pairs.values():
         ea, eb = (ds.row("events", e)["title"] for e in align)
@@ -242,15 +247,8 @@ def aligned_explorer(
         layout=ipw.Layout(width="640px"),
     )
     win = (-5, 15) if window is None else (int(window[0]), int(window[1]))
-    window_w = ipw.IntRangeSlider(
-        value=win,
-        min=min(-20, win[0]),
-        max=max(40, win[1]),
-        step=1,
-        description="Years before and after the aligned events",
-        continuous_update=False,
-        style=_STYLE,
-        layout=ipw.Layout(width="640px"),
+    window_w = _years_slider(
+        min(-20, win[0]), max(40, win[1]), win, label="Years before and after the aligned events"
     )
 
     def draw(align: tuple[str, str], window: tuple[int, int]) -> Any:
@@ -337,13 +335,11 @@ def counterpart_explorer(
     ds: Dataset, case_a: str | None = None, case_b: str | None = None
 ) -> Explorer:
     """The role-by-role mapping between two cases, with a picker for each."""
-    ids = list(ds.cases["case_id"])
-    a = _case_or_first(ds, case_a)
-    b = case_b if case_b is not None else next((c for c in ids if c != a), a)
+    a, b = _pair(ds, case_a, case_b)
     a_w = ipw.Dropdown(options=_cases(ds), value=a, description="First case (left)", style=_STYLE)
     b_w = ipw.Dropdown(
         options=_cases(ds),
-        value=_case_or_first(ds, b),
+        value=b,
         description="Second case (right)",
         style=_STYLE,
     )
