@@ -7,6 +7,7 @@ the top of the project, which applies to tests and lessons alike.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,17 @@ def answers_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "answers"
     monkeypatch.setenv("ANALOGYLAB_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def close_explorers() -> Iterator[None]:
+    """Close every explorer and figure a test left open (for tests that draw)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    from analogylab import widgets
+
+    for ex in list(widgets._live.values()):
+        ex.close_all()
+    widgets._live.clear()
+    plt.close("all")

@@ -286,7 +286,7 @@ def test_goal_matrix_counts_goals_per_actor_and_category(ds: Dataset, case: str)
 
 def test_counterpart_map_draws_each_pair_by_fit(ds: Dataset) -> None:
     ax = charts.counterpart_map(ds, A, B)
-    cp = ds.counterparts
+    cp = ds.counterparts[(ds.counterparts.case_a == A) & (ds.counterparts.case_b == B)]
     lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 2]
     assert len(lines) == len(cp)
     styles = sorted(ln.get_linestyle() for ln in lines)

@@ -92,8 +92,10 @@ def test_foreign_keys_resolve(ds, table: str) -> None:  # type: ignore[no-untype
 
 
 def test_every_source_is_cited(ds) -> None:  # type: ignore[no-untyped-def]
+    """Every source is cited by a row of data, or by an exercise (a method, say, not a fact)."""
     cited = {s for t in CITING for ids in ds[t].source_ids for s in ids}
-    assert set(ds.sources.source_id) - cited == set()
+    by_exercises = {s for ex in analogylab.load_bank().exercises.values() for s in ex.sources}
+    assert set(ds.sources.source_id) - cited - by_exercises == set()
 
 
 # --- the minimum content the foundation issue asks for -------------------------------------
@@ -137,8 +139,18 @@ def test_hypotheses_evidence_and_a_full_rating_matrix(ds) -> None:  # type: igno
     assert len(h) >= 4 and len(e) >= 15
     assert {"h-flank-hedge", "h-reverse-cold-war", "h-power-broker"} <= set(h.hypothesis_id)
     assert (e.date <= pd.Timestamp(ds.case(CASE_18).analysis_date)).all()
-    assert len(ds.ratings) == len(h) * len(e)
     assert ds.ratings.rationale.str.len().min() > 10
+
+
+def test_every_case_with_hypotheses_has_a_full_rating_matrix(ds) -> None:  # type: ignore[no-untyped-def]
+    """Each evidence item of a case is rated once against each hypothesis of that case."""
+    for case in ds.hypotheses.case_id.unique():
+        h = set(ds.hypotheses.loc[ds.hypotheses.case_id == case, "hypothesis_id"])
+        e = set(ds.evidence.loc[ds.evidence.case_id == case, "evidence_id"])
+        r = ds.ratings[ds.ratings.hypothesis_id.isin(h)]
+        cells = list(zip(r.evidence_id, r.hypothesis_id, strict=True))
+        assert len(cells) == len(set(cells)) == len(h) * len(e), case
+        assert set(r.evidence_id) == e, case
 
 
 def test_claims_name_who_makes_them(ds) -> None:  # type: ignore[no-untyped-def]
@@ -257,3 +269,18 @@ def test_tables_are_independent_copies(data_copy: Path) -> None:
     a.events.loc[0, "title"] = "changed"
     b = load_dataset(data_copy)
     assert b.events.loc[0, "title"] != "changed"
+
+
+def test_a_relative_data_path_in_the_environment_says_to_use_a_full_path(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teacher sets ANALOGYLAB_DATA=my-data in the project folder; lessons run in notebooks/."""
+    monkeypatch.chdir(data_copy.parent)
+    monkeypatch.setenv("ANALOGYLAB_DATA", "data")
+    assert load_dataset().path == Path("data")
+    (data_copy.parent / "notebooks").mkdir()
+    monkeypatch.chdir(data_copy.parent / "notebooks")
+    with pytest.raises(analogylab.DataNotFoundError, match="set ANALOGYLAB_DATA to a full path"):
+        load_dataset()
+    monkeypatch.setenv("ANALOGYLAB_DATA", str(data_copy))
+    assert load_dataset().path == data_copy

@@ -11,9 +11,7 @@ a tagged explorer, the exercises, the summary and the sources cell.
 
 from __future__ import annotations
 
-import ast
 import itertools
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+import lessonpage
 from analogylab import find_data
 from analogylab.bank import Exercise, read_bank
 
@@ -151,13 +150,12 @@ def troop_key_disagreements(ex: Exercise, series: pd.DataFrame) -> list[str]:
     if not figures:
         out.append("no 2018 figure stored")
     out += [
-        f"2018 figure {f} outside {ex.low}-{ex.high}"
-        for f in figures
-        if not ex.low <= f <= ex.high
+        f"2018 figure {f} outside {ex.low}-{ex.high}" for f in figures if not ex.low <= f <= ex.high
     ]
     for year in (2016, 2017):
         out += [
-            f"{year} figure {f} accepted for 2018" for f in troop_figures(series, year)
+            f"{year} figure {f} accepted for 2018"
+            for f in troop_figures(series, year)
             if ex.low <= f <= ex.high and f not in figures
         ]
     if figures and ex.high - ex.low > 0.1 * max(figures):
@@ -270,56 +268,12 @@ def nb() -> Any:
     return nbformat.read(str(NOTEBOOK), as_version=4)
 
 
-def _code(nb: Any) -> list[Any]:
-    return [c for c in nb.cells if c.cell_type == "code"]
-
-
-def _last_expression(cell: Any) -> str:
-    """The source of the cell's last statement if it is an expression, else ''."""
-    lines = [line for line in cell.source.splitlines() if not line.startswith("%")]
-    body = ast.parse("\n".join(lines)).body
-    if body and isinstance(body[-1], ast.Expr):
-        return ast.unparse(body[-1])
-    return ""
-
-
-def _tags(cell: Any) -> set[str]:
-    return set(cell.metadata.get("tags", []))
-
-
 def test_title_purpose_goals_time(nb: Any) -> None:
-    first = nb.cells[0]
-    assert first.cell_type == "markdown"
-    src = first.source
-    assert src.startswith("# 03 · ")
-    assert "**Purpose:**" in src
-    assert "**By the end you can**" in src
-    block = src.split("**By the end you can**")[1].split("**Time needed:**")[0]
-    goals = re.findall(r"^- ", block, re.MULTILINE)
-    assert 3 <= len(goals) <= 5
-    minutes = re.search(r"\*\*Time needed:\*\* about (\d+) minutes", src)
-    assert minutes and 40 <= int(minutes.group(1)) <= 50
-
-
-def test_navigation_marker_cell(nb: Any) -> None:
-    second = nb.cells[1]
-    assert second.cell_type == "markdown"
-    assert second.source.splitlines()[0] == "<!-- analogylab:navigation -->"
+    lessonpage.check_frame(nb, "# 03 · ", (40, 50))
 
 
 def test_setup_cell(nb: Any) -> None:
-    setup = next(c for c in _code(nb) if "load_dataset" in c.source)
-    lines = {line.strip() for line in setup.source.splitlines()}
-    needed = (
-        "%matplotlib inline",
-        "import analogylab",
-        "from analogylab import charts, widgets",
-        "ds = analogylab.load_dataset()",
-        "cited = set()",
-    )
-    for line in needed:
-        assert line in lines
-    assert _code(nb).index(setup) == 0, "the setup cell is the first code cell"
+    lessonpage.check_setup(nb)
 
 
 def test_analysis_date_is_the_one_in_the_data(nb: Any, ds: Any) -> None:
@@ -340,12 +294,7 @@ CHARTS = [
 @pytest.mark.parametrize("pattern", CHARTS)
 def test_every_chart_is_shown_and_cited(nb: Any, pattern: str) -> None:
     """Each chart goes through charts.show (figure and text twin), and its sources join `cited`."""
-    cells = [c for c in _code(nb) if pattern in c.source]
-    assert len(cells) == 1
-    lines = [line.strip() for line in cells[0].source.splitlines()]
-    assert f"d = charts.show({pattern})" in lines
-    assert "cited |= set(d.sources)" in lines[lines.index(f"d = charts.show({pattern})") + 1 :]
-    assert "nbval-ignore-output" not in _tags(cells[0])
+    lessonpage.check_chart(nb, pattern)
 
 
 EXPLORERS = [
@@ -357,50 +306,22 @@ EXPLORERS = [
 @pytest.mark.parametrize("call", EXPLORERS)
 def test_explorers_are_last_and_tagged(nb: Any, call: str) -> None:
     """Each explorer is the last expression of its cell, tagged for nbval, after a prompt to try."""
-    cells = [c for c in _code(nb) if call in c.source]
-    assert len(cells) == 1
-    assert _last_expression(cells[0]) == ast.unparse(ast.parse(call))
-    assert "nbval-ignore-output" in _tags(cells[0])
-    before = nb.cells[nb.cells.index(cells[0]) - 1]
-    assert before.cell_type == "markdown" and "?" in before.source, "say what to try"
+    lessonpage.check_explorer(nb, call)
 
 
 def test_exercises_each_shown_once_and_introduced(nb: Any) -> None:
-    shown = []
-    for i, c in enumerate(nb.cells):
-        if c.cell_type != "code":
-            continue
-        m = re.fullmatch(r"analogylab\.exercise\('(ex-03-\d+)'\)", _last_expression(c))
-        if m:
-            shown.append(m.group(1))
-            assert "nbval-ignore-output" not in _tags(c)
-            assert nb.cells[i - 1].cell_type == "markdown", f"{m.group(1)} has no introduction"
-    assert len(shown) >= 3
-    assert sorted(shown) == sorted(EXERCISES)
+    lessonpage.check_exercises(nb, "03", EXERCISES, in_order=False)
 
 
 def test_summary_and_sources_close_the_lesson(nb: Any) -> None:
-    md = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    headings = [line for s in md for line in s.splitlines() if line.startswith("## ")]
-    assert "## Summary" in headings
-    assert headings[-1] == "## Sources for this lesson"
-    assert headings.index("## Summary") < headings.index("## Sources for this lesson")
-    last = nb.cells[-1]
-    assert last.cell_type == "code"
-    assert _last_expression(last) == "analogylab.lesson_sources(ds, '03', cited)"
+    lessonpage.check_closing(nb, "03")
 
 
 def test_tables_cite_what_they_show(nb: Any) -> None:
     """Every cell that shows rows of the case's events or evidence adds their sources to `cited`."""
-    for c in _code(nb):
-        if re.search(r"ds\.(events|evidence)\[", c.source):
-            assert "cited |=" in c.source, c.source
+    lessonpage.check_tables_cited(nb, r"ds\.(events|evidence)\[")
 
 
 def test_stored_outputs_are_clean(nb: Any) -> None:
     """The stored run has no error, no warning on stderr, and every code cell ran."""
-    for c in _code(nb):
-        assert c.execution_count is not None, c.source
-        for out in c.outputs:
-            assert out.output_type != "error", c.source
-            assert not (out.output_type == "stream" and out.name == "stderr"), out.text
+    lessonpage.check_clean_run(nb)

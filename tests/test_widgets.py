@@ -8,7 +8,6 @@ itself changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import matplotlib
@@ -26,13 +25,7 @@ from analogylab.data import Dataset
 A, B = "us-mujahideen-1980s", "russia-taliban-2018"
 
 
-@pytest.fixture(autouse=True)
-def _fresh() -> Iterator[None]:
-    yield
-    for ex in list(widgets._live.values()):
-        ex.close_all()
-    widgets._live.clear()
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_explorers")
 
 
 def observers(control: Any) -> int:

@@ -27,12 +27,13 @@ from analogylab.errors import (
 from analogylab.validate import Problem, ValidationReport, find_data, validate
 
 if TYPE_CHECKING:
-    from analogylab import charts, lessons, widgets
+    from analogylab import analysis, charts, lessons, widgets
     from analogylab.exercise_widgets import ExerciseWidget, exercise, progress_panel
     from analogylab.exercises import (
         Feedback,
         check,
         hint,
+        last_answer,
         load_bank,
         progress,
         progress_by_lesson,
@@ -58,11 +59,13 @@ __all__ = [
     "UnknownTableError",
     "ValidationReport",
     "__version__",
+    "analysis",
     "charts",
     "check",
     "exercise",
     "find_data",
     "hint",
+    "last_answer",
     "lesson_sources",
     "lessons",
     "load_bank",
@@ -86,6 +89,7 @@ _LAZY = {
     "Feedback": "exercises",
     "check": "exercises",
     "hint": "exercises",
+    "last_answer": "exercises",
     "load_bank": "exercises",
     "progress": "exercises",
     "progress_by_lesson": "exercises",
@@ -93,7 +97,12 @@ _LAZY = {
     "solution": "exercises",
     "lesson_sources": "lessons",
 }
-_SUBMODULES = ("charts", "lessons", "widgets")  # matplotlib and ipywidgets, on first use
+_SUBMODULES = (
+    "analysis",
+    "charts",
+    "lessons",
+    "widgets",
+)  # matplotlib and ipywidgets, on first use
 
 
 def __getattr__(name: str) -> Any:

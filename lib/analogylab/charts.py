@@ -39,12 +39,15 @@ __all__ = [
     "PALETTE",
     "ChartError",
     "Description",
+    "ach_matrix",
     "actor_goal_matrix",
     "aligned_timelines",
     "alignment_pairs",
     "alt_text",
     "counterpart_map",
     "describe",
+    "hindsight_chart",
+    "likeness_chart",
     "series_chart",
     "show",
     "timeline",
@@ -1061,3 +1064,383 @@ def counterpart_map(ds: Dataset, case_a: str, case_b: str, ax: Axes | None = Non
             + "."
         )
     return _register(ax, Description(title, tuple(s), _sources(pairs), pairs))
+
+
+# --- the analyst's tools: likenesses, competing hypotheses, hindsight -------------------------
+
+VERDICT_STYLE: dict[str, tuple[str, str]] = {  # fill colour, hatch
+    "likeness": (PALETTE[0], ""),
+    "partial": (PALETTE[1], "///"),
+    "difference": ("white", ""),
+}
+RATING_STYLE: dict[str, tuple[str, str, str]] = {  # fill, text colour, hatch
+    "CC": ("#0072B2", "white", ""),
+    "C": ("#9CD2F0", "black", ""),
+    "N": ("#EEEEEE", "black", ""),
+    "NA": ("white", "0.35", "..."),
+    "I": ("#F5C26B", "black", "//"),
+    "II": ("#D55E00", "white", "xx"),
+}
+RATING_WORDS = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "NA": "not applicable",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+}
+
+
+def likeness_chart(
+    ds: Dataset,
+    case_a: str,
+    case_b: str,
+    weights: dict[str, float] | None = None,
+    *,
+    threshold: float = 0.5,
+    ax: Axes | None = None,
+) -> Axes:
+    """Each dimension as a bar as long as its weight, filled as far as the cases match.
+
+    A likeness fills its bar, a partial likeness half of it (hatched), a
+    difference leaves it empty; the verdict and the weight are also written at the
+    end of each bar. The title gives the weighted analogy score and which side of
+    the threshold it falls on (see ``analysis.analogy_strength``).
+    """
+    from analogylab import analysis  # noqa: PLC0415
+
+    try:
+        result = analysis.analogy_strength(ds, case_a, case_b, weights, threshold=threshold)
+    except (analysis.AnalysisError, KeyError) as err:
+        raise ChartError(str(err).strip("\"'")) from None
+    info_a, info_b = _case(ds, case_a), _case(ds, case_b)
+    t = result.table
+    n = len(t)
+    ax = _new_axes(ax, (10, 0.34 * n + 1.8))
+    top = analysis._MAX_WEIGHT
+    for i, (_, r) in enumerate(t.iterrows()):
+        y = n - 1 - i
+        w = float(r["weight"])
+        ax.barh(y, w, height=0.62, color="white", edgecolor="0.35", lw=0.8)
+        verdict = r["verdict"] if isinstance(r["verdict"], str) else None
+        if verdict:
+            colour, hatch = VERDICT_STYLE[verdict]
+            filled = w * analysis.VERDICT_POINTS[verdict]
+            if filled > 0:
+                ax.barh(y, filled, height=0.62, color=colour, hatch=hatch, edgecolor="0.35", lw=0.8)
+        label = f"{verdict or 'not judged'}, weight {w:g}"
+        ax.text(w + 0.05, y, label, va="center", fontsize=8)
+    ax.set_yticks(range(n), list(reversed(t["name"].tolist())), fontsize=8)
+    ax.set_xlim(0, top + 1.4)
+    ax.set_xticks([0, 1, 2, 3])
+    ax.set_xlabel("weight (bar length); filled part = how far the cases match", fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    title = f"Likenesses and differences: {info_a['short_label']} and {info_b['short_label']}"
+    ax.set_title(
+        f"{title}\nAnalogy score {result.score:.2f} (threshold {threshold:g}): {result.verdict}",
+        loc="left",
+        fontsize=10,
+    )
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    ax.legend(
+        handles=[
+            Patch(facecolor=c, hatch=h, edgecolor="0.35", label=v)
+            for v, (c, h) in VERDICT_STYLE.items()
+        ],
+        loc="lower right",
+        fontsize=8,
+        frameon=False,
+    )
+    defaults = dict(
+        zip(ds.dimensions["dimension_id"], ds.dimensions["default_weight"], strict=True)
+    )
+    changed = [
+        f"{r['name']} {defaults[r['dimension_id']]:g} to {r['weight']:g}"
+        for _, r in t.iterrows()
+        if not np.isclose(defaults[r["dimension_id"]], r["weight"])
+    ]
+    s = [
+        (
+            f"Analogy score {result.score:.2f} out of 1 for {info_a['short_label']} and "
+            f"{info_b['short_label']} over {_plural(n, 'dimension')}: {result.verdict} "
+            f"(threshold {threshold:g})."
+        ),
+        (
+            "Weights changed from the defaults: " + "; ".join(changed) + "."
+            if changed
+            else "All weights are the defaults of dimensions.csv."
+        ),
+    ]
+    for v in ("likeness", "partial", "difference"):
+        rows = t[t["verdict"] == v]
+        if not rows.empty:
+            items = ", ".join(f"{r['name']} (weight {r['weight']:g})" for _, r in rows.iterrows())
+            s.append(f"{v.capitalize()} ({len(rows)}): {items}.")
+    if result.unjudged:
+        s.append("Not judged for this pair: " + ", ".join(result.unjudged) + ".")
+    return _register(ax, Description(title, tuple(s), _sources(t), t))
+
+
+def _rating_grid(
+    ax: Axes,
+    m: pd.DataFrame,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    hatch_cols: Sequence[int] = (),
+) -> None:
+    from matplotlib.patches import Rectangle  # noqa: PLC0415
+
+    from analogylab import analysis  # noqa: PLC0415
+
+    for i, ev in enumerate(m.index):
+        for j, h in enumerate(m.columns):
+            v = analysis._rating(m, ev, h)
+            fill, ink, hatch = (
+                RATING_STYLE.get(v, ("white", "black", "")) if v else ("white", "0.5", "")
+            )
+            ax.add_patch(
+                Rectangle(
+                    (j - 0.5, i - 0.5), 1, 1, facecolor=fill, hatch=hatch, edgecolor="white", lw=1.5
+                )
+            )
+            ax.text(
+                j,
+                i,
+                v or "?",
+                ha="center",
+                va="center",
+                fontsize=9,
+                color=ink,
+                fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.1", "fc": fill, "ec": "none"} if hatch else None,
+            )
+    for j in hatch_cols:
+        ax.add_patch(
+            Rectangle((j - 0.5, -0.5), 1, len(m), fill=False, edgecolor="0.2", lw=1.2, ls="--")
+        )
+    ax.set_xlim(-0.5, len(m.columns) - 0.5)
+    ax.set_ylim(len(m) - 0.5, -0.5)
+    ax.set_yticks(range(len(m)), rows, fontsize=8)
+    ax.set_xticks(range(len(m.columns)), cols, fontsize=8)
+    ax.xaxis.tick_top()
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0)
+
+
+def _hyp_labels(ds: Dataset, ids: Sequence[str], width: int = 18) -> list[str]:
+    labels = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["label"], strict=True))
+    return [textwrap.fill(str(labels.get(h, h)), width) for h in ids]
+
+
+def _rating_legend(ax: Axes, y: float) -> None:
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    ax.legend(
+        handles=[
+            Patch(facecolor=f, hatch=h, edgecolor="0.5", label=f"{k} {RATING_WORDS[k]}")
+            for k, (f, _, h) in RATING_STYLE.items()
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, y),
+        ncols=3,
+        fontsize=7,
+        frameon=False,
+    )
+
+
+def ach_matrix(
+    ds: Dataset,
+    case: str,
+    ratings: Any = None,
+    *,
+    weighted: bool = False,
+    whose: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Heuer's matrix: evidence down, hypotheses across, the rating written in every cell.
+
+    ``ratings`` are the reference ratings of ``ratings.csv`` unless given (a grid
+    exercise's answer, or any form ``analysis.as_matrix`` takes); ``whose`` names
+    them in the title ("your ratings"). Under each hypothesis: its inconsistency
+    score (I = 1, II = 2; lower is less inconsistent), weighted by credibility x
+    relevance when ``weighted``. Colour and hatching repeat the letters.
+    """
+    from analogylab import analysis  # noqa: PLC0415
+
+    info = _case(ds, case)
+    try:
+        ref = analysis.rating_matrix(ds, case)
+        m = ref if ratings is None else analysis.as_matrix(ratings)
+        unknown = [h for h in m.columns if h not in ref.columns]
+        if unknown:
+            raise ChartError(f"hypothesis {unknown[0]!r} is not one of the case {case!r}")
+        m = m.reindex(columns=[h for h in ref.columns if h in m.columns])
+        m = analysis.as_matrix(m.reindex(index=[e for e in ref.index if e in m.index]))
+        if m.empty:
+            raise ChartError(f"none of the rated items is evidence of the case {case!r}")
+        scores = analysis.score_hypotheses(m, ds.evidence, weighted=weighted)
+    except analysis.AnalysisError as err:
+        raise ChartError(str(err)) from None
+    whose = whose or ("the reference ratings" if ratings is None else "these ratings")
+    by_h = scores.set_index("hypothesis_id")["score"]
+    ev = ds.evidence.set_index("evidence_id")
+    rows = [
+        f"{e} ({_fmt_date(ev.at[e, 'date'], str(ev.at[e, 'precision']))})"
+        + (" contested" if bool(ev.at[e, "contested"]) else "")
+        for e in m.index
+    ]
+    cols = [
+        f"{lab}\n{'weighted ' if weighted else ''}score {_fmt_num(round(float(by_h[h]), 2))}"
+        for lab, h in zip(_hyp_labels(ds, list(m.columns)), m.columns, strict=True)
+    ]
+    ax = _new_axes(ax, (2.0 * len(m.columns) + 3, 0.32 * len(m) + 3.2))
+    _rating_grid(ax, m, rows, cols)
+    _rating_legend(ax, -0.01)
+    title = f"Competing hypotheses: {info['short_label']} ({whose})"
+    ax.set_title(title, loc="left", fontsize=10, pad=12)
+    order = "; ".join(
+        f"{_hyp_labels(ds, [h], 999)[0]} {_fmt_num(round(v, 2))}"
+        for h, v in zip(scores["hypothesis_id"], scores["score"], strict=True)
+    )
+    diag = analysis.diagnosticity(m)
+    flat = diag.loc[~diag["diagnostic"], "evidence_id"].tolist()
+    s = [
+        (
+            f"A matrix of {_plural(len(m), 'item')} of evidence against "
+            f"{_plural(len(m.columns), 'hypothesis', 'hypotheses')} for {info['short_label']}, "
+            f"with {whose}; {'weighted ' if weighted else ''}inconsistency scores, "
+            f"least inconsistent first: {order}."
+        ),
+        (
+            "Only inconsistent ratings count (I = 1, II = 2"
+            + (", times credibility x relevance" if weighted else "")
+            + "); consistent ones add nothing, because evidence that fits a hypothesis "
+            "cannot prove it."
+        ),
+    ]
+    if flat:
+        s.append(
+            f"{_plural(len(flat), 'item')} {'gives' if len(flat) == 1 else 'give'} every "
+            f"hypothesis the same score and so cannot tell them apart: {', '.join(flat)}."
+        )
+    unrated = int(m.isna().sum().sum())
+    if unrated:
+        s.append(
+            f"{_plural(unrated, 'cell')} left unrated (shown as ?) "
+            f"{'counts' if unrated == 1 else 'count'} as 0."
+        )
+    for e in m.index:
+        cells = ", ".join(f"{h} {analysis._rating(m, e, h) or '?'}" for h in m.columns)
+        s.append(f"{e}: {cells}.")
+    src_rows = ds.evidence[ds.evidence["evidence_id"].isin(m.index)]
+    sources = _sources(src_rows)
+    if ratings is None:
+        rr = ds.ratings[ds.ratings["evidence_id"].isin(m.index)]
+        sources = tuple(dict.fromkeys(sources + _sources(rr)))
+    data = m.reset_index()
+    return _register(ax, Description(title, tuple(s), sources, data))
+
+
+def hindsight_chart(
+    ds: Dataset,
+    case: str,
+    ratings: Any = None,
+    *,
+    include_contested: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
+    """What happened after the analysis date (columns, by date) against each hypothesis (rows).
+
+    Each cell holds how consistent the development is with the hypothesis (the
+    reference ratings of ``milestones.csv`` unless ``ratings`` are given); the
+    hindsight score (inconsistency, lower is better) ends each row. Contested
+    developments are framed with a dashed line and marked in their label, or
+    left out with ``include_contested=False``.
+    """
+    from analogylab import analysis  # noqa: PLC0415
+
+    info = _case(ds, case)
+    try:
+        ms = analysis.milestones(ds, case)
+        if ms.empty:
+            raise ChartError(
+                f"the case {case!r} has no rows in milestones.csv; add what happened after "
+                "its analysis date"
+            )
+        if not include_contested:
+            ms = ms[~ms["contested"].fillna(False).astype(bool)]
+            if ms.empty:
+                raise ChartError("every development of this case is contested; nothing is left")
+        ref = analysis.as_matrix(
+            ms.rename(columns={"event_id": "evidence_id"})[
+                ["evidence_id", "hypothesis_id", "rating"]
+            ]
+        )
+        m = (
+            ref
+            if ratings is None
+            else analysis.as_matrix(ratings).reindex(index=ref.index, columns=ref.columns)
+        )
+        scores = analysis.score_hypotheses(m)
+    except analysis.AnalysisError as err:
+        raise ChartError(str(err)) from None
+    events = ms.drop_duplicates("event_id").set_index("event_id")
+    order = events.sort_values("date", kind="stable").index.tolist()
+    hyps = list(dict.fromkeys(ms["hypothesis_id"]))
+    grid = analysis.as_matrix(m.reindex(index=order, columns=hyps).T)  # hypotheses down
+    by_h = scores.set_index("hypothesis_id")["inconsistency"]
+    ev_rows = ds.events.set_index("event_id")
+    col_labels = [
+        f"{_fmt_date(ev_rows.at[e, 'date'], str(ev_rows.at[e, 'precision']))}\n"
+        + textwrap.fill(str(events.at[e, "title"]), 16)
+        + ("\n(contested)" if bool(events.at[e, "contested"]) else "")
+        for e in order
+    ]
+    row_labels = [
+        f"{lab}\nhindsight score {_fmt_num(by_h.get(h, 0))}"
+        for lab, h in zip(_hyp_labels(ds, hyps, 30), hyps, strict=True)
+    ]
+    hatch = [j for j, e in enumerate(order) if bool(events.at[e, "contested"])]
+    ax = _new_axes(ax, (1.25 * len(order) + 3.5, 0.75 * len(hyps) + 3.4))
+    _rating_grid(ax, grid, row_labels, col_labels, hatch)
+    ax.tick_params(axis="x", labelsize=7)
+    _rating_legend(ax, -0.01)
+    whose = "the reference ratings" if ratings is None else "your ratings"
+    when = _fmt_date(info["analysis_date"], "day")
+    title = f"Hindsight: {info['short_label']} after {when} ({whose})"
+    ax.set_title(title, loc="left", fontsize=10, pad=12)
+    ranking = "; ".join(
+        f"{_hyp_labels(ds, [h], 999)[0]} {_fmt_num(v)}"
+        for h, v in zip(scores["hypothesis_id"], scores["inconsistency"], strict=True)
+    )
+    s = [
+        (
+            f"{_plural(len(order), 'development')} after the analysis date of "
+            f"{_fmt_date(info['analysis_date'], 'day')}, rated against "
+            f"{_plural(len(hyps), 'hypothesis', 'hypotheses')} with {whose}; hindsight scores "
+            f"(inconsistency, lower is less inconsistent): {ranking}."
+        )
+    ]
+    rated = [e for e in order if any(analysis._rating(grid, h, e) for h in hyps)]
+    if ratings is not None and len(rated) < len(order):
+        s.append(
+            f"You rated {len(rated)} of the {len(order)} developments; "
+            "the others show as ? and count as 0."
+        )
+    if hatch:
+        s.append(
+            "Contested developments (framed with a dashed line): "
+            + ", ".join(str(events.at[order[j], "title"]) for j in hatch)
+            + "."
+        )
+    elif not include_contested:
+        s.append("Contested developments are left out.")
+    for e in order:
+        cells = ", ".join(f"{h} {analysis._rating(grid, h, e) or '?'}" for h in hyps)
+        s.append(
+            f"{_fmt_date(ev_rows.at[e, 'date'], str(ev_rows.at[e, 'precision']))}, "
+            f"{events.at[e, 'title']!s}: {cells}."
+        )
+    return _register(ax, Description(title, tuple(s), _sources(ms), ms))

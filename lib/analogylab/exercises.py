@@ -28,6 +28,7 @@ __all__ = [
     "get_exercise",
     "hint",
     "key_shown",
+    "last_answer",
     "load_bank",
     "next_hint",
     "progress",
@@ -370,6 +371,19 @@ def solution(exercise_id: str) -> str:
     text = f"**{ex.id}** ({ex.kind_name}, {_points(ex.points)}): the key\n\n" + solution_text(ex)
     _show_markdown(text)
     return text
+
+
+def last_answer(exercise_id: str, store: AnswerStore | None = None) -> Any:
+    """Your last checked answer to an exercise, as it was stored, or None if there is none.
+
+    Answers refused as the wrong form (status ``invalid``) are skipped: this is the
+    last answer that was marked. A grid's answer is ``{row: {column: rating}}``.
+    """
+    get_exercise(exercise_id)  # an unknown id is refused with the ids it could be
+    for attempt in reversed((store or open_store()).attempts(exercise_id)):
+        if attempt.status != "invalid":
+            return attempt.answer
+    return None
 
 
 def set_student(name: str) -> None:

@@ -29,6 +29,7 @@ RULES: dict[str, str] = {
     "date-precision": "a date of month precision falls on the 1st; of year precision on 1 January",
     "value-or-range": "a row gives a value, or a low and a high, or both",
     "not-after": "a date is not after a limit date held by the row's case",
+    "after": "the row an id refers to (an event) is dated after a limit date of its case",
     "different": "two fields never hold the same value",
     "same-case": "the rows referred to by two id fields belong to the same case",
     "note-when": "when a true/false flag is true, a note explains it",

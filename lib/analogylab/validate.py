@@ -101,17 +101,26 @@ def find_data(path: str | os.PathLike[str] | None = None) -> Path:
     ``ANALOGYLAB_DATA`` environment variable, the data shipped inside an
     installed package, and the ``data/`` folder of a source checkout.
     """
+    from_env = False
     if path is None:
         env = os.environ.get("ANALOGYLAB_DATA")
         if env:
-            path = env
+            path, from_env = env, True
     if path is not None:
         p = Path(path)
         if p.name == "datapackage.json":
             p = p.parent
         if not (p / "datapackage.json").is_file():
+            where = ""
+            if not p.is_absolute():
+                where = (
+                    f" (a relative path is read from the folder Python runs in, {Path.cwd()}; "
+                    "lessons run in notebooks/"
+                    + (", so set ANALOGYLAB_DATA to a full path" if from_env else "")
+                    + ")"
+                )
             raise DataNotFoundError(
-                f"{p}: no datapackage.json in this folder; give the folder that holds "
+                f"{p}: no datapackage.json in this folder{where}; give the folder that holds "
                 "datapackage.json and the CSV files"
             )
         return p
@@ -536,7 +545,7 @@ def _keys(table: _Table, column: str) -> set[str]:
     return {cells.get(column, "").strip() for _, cells in table.rows}
 
 
-def _rule_problems(  # noqa: PLR0912  (one branch per rule kind, each short)
+def _rule_problems(  # noqa: PLR0912, PLR0915  (one branch per rule kind, each short)
     rule: dict[str, Any], table: _Table, tables: dict[str, _Table]
 ) -> Iterator[Problem]:
     res, file = table.resource, table.file
@@ -617,6 +626,8 @@ def _rule_problems(  # noqa: PLR0912  (one branch per rule kind, each short)
                         "correct the date, or record the item as an event",
                         "too-late",
                     )
+        elif kind == "after":
+            yield from _after_problem(rule, file, rownum, cells, tables)
         elif kind == "different":
             a, b = (cells.get(n, "").strip() for n in rule["fields"])
             if a and a == b:
@@ -655,6 +666,44 @@ def _rule_problems(  # noqa: PLR0912  (one branch per rule kind, each short)
                     f"say in {rule['field']} what is disputed and by whom",
                     "unexplained-flag",
                 )
+
+
+def _after_problem(
+    rule: dict[str, Any], file: str, rownum: int, cells: dict[str, str], tables: dict[str, _Table]
+) -> Iterator[Problem]:
+    """The row's referenced row (an event) must be dated after its case's limit date."""
+    ref = tables.get(rule["resource"])
+    cases = tables.get(rule["limit_resource"])
+    key = cells.get(rule["field"], "").strip()
+    target = _index(ref, rule["key"]).get(key) if ref is not None else None
+    if target is None or cases is None:
+        return  # a missing reference is reported by the key checks
+    d = _parse(ref.resource.field(rule["date"]), target.get(rule["date"], ""))  # type: ignore[union-attr]
+    case_id = target.get(rule["case"], "").strip()
+    case = _index(cases, rule["case"]).get(case_id)
+    if case is None or not isinstance(d, date):
+        return
+    limit = _parse(cases.resource.field(rule["limit"]), case.get(rule["limit"], ""))
+    if isinstance(limit, date) and d <= limit:
+        yield Problem(
+            file,
+            rownum,
+            rule["field"],
+            f"'{key}' is dated {d.isoformat()}, not after the {rule['limit']} of case "
+            f"'{case_id}' ({limit.isoformat()})",
+            "a milestone is something that happened later; what was known by then belongs "
+            "in evidence.csv",
+            "too-early",
+        )
+    elif not isinstance(limit, date):
+        yield Problem(
+            file,
+            rownum,
+            rule["field"],
+            f"case '{case_id}' has no {rule['limit']}, so nothing counts as after it",
+            f"fill in {rule['limit']} for '{case_id}' in {rule['limit_resource']}.csv",
+            "no-limit",
+        )
 
 
 def _own_rules(tables: dict[str, _Table], problems: list[Problem]) -> None:

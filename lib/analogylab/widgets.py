@@ -30,9 +30,13 @@ from analogylab.errors import AnalogylabError
 
 __all__ = [
     "Explorer",
+    "Waiting",
+    "ach_explorer",
     "aligned_explorer",
+    "analogy_explorer",
     "counterpart_explorer",
     "goal_explorer",
+    "hindsight_explorer",
     "series_explorer",
     "timeline_explorer",
 ]
@@ -46,7 +50,9 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
     """An interactive chart: ``controls`` (by name) above ``output``.
 
     ``redraws`` counts the drawings, ``description`` is the text twin of the
-    chart on show and ``error`` the message shown instead of a chart, if any.
+    chart on show, ``error`` the message shown instead of a chart if the choice
+    cannot be drawn, and ``waiting`` the message shown while the chart waits for
+    the student (say, for ratings to be checked).
     """
 
     def __init__(
@@ -56,12 +62,17 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         controls: dict[str, ipw.Widget],
         draw: Callable[..., Any],
         before: Callable[[Explorer], None] | None = None,
+        *,
+        above: Sequence[ipw.Widget] = (),
+        arrange: Callable[[dict[str, ipw.Widget]], Sequence[ipw.Widget]] | None = None,
     ) -> None:
         self.title = title
         self.controls = controls
         self.redraws = 0
         self.description: charts.Description | None = None
         self.error: str | None = None
+        self.waiting: str | None = None
+        self._undo: list[Callable[[], None]] = []
         self._draw = draw
         self._paused = False
         if before is not None:
@@ -71,8 +82,8 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
             height=OUTPUT_HEIGHT, overflow="auto", border="1px solid #ddd"
         )
         heading = ipw.HTML(f"<b>{html.escape(title)}</b><br><span>{html.escape(help_text)}</span>")
-        boxes = list(controls.values())
-        super().__init__(children=[heading, *boxes, self.output])
+        boxes = list(arrange(controls) if arrange is not None else controls.values())
+        super().__init__(children=[*above, heading, *boxes, self.output])
         self.add_class("analogylab-explorer")
 
     def _render(self, **values: Any) -> None:
@@ -83,8 +94,13 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
 
         self.redraws += 1
         open_before = set(plt.get_fignums())
+        self.waiting = None
         try:
             ax = self._draw(**values)
+        except Waiting as wait:
+            self.description, self.error, self.waiting = None, None, str(wait)
+            display(HTML(f'<p role="status">{html.escape(str(wait))}</p>'))  # type: ignore[no-untyped-call]
+            return
         except (AnalogylabError, ValueError) as err:
             for num in set(plt.get_fignums()) - open_before:  # a half-drawn figure is not shown
                 plt.close(num)
@@ -92,8 +108,21 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
             message = f'<p role="alert"><b>Cannot draw this chart:</b> {html.escape(str(err))}</p>'
             display(HTML(message))  # type: ignore[no-untyped-call]
             return
+        extras: Sequence[Any] = ()
+        if isinstance(ax, tuple):  # (Axes, things to show under the chart's twin)
+            ax, extras = ax
         self.error = None
         self.description = charts.show(ax)
+        for item in extras:
+            display(item)  # type: ignore[no-untyped-call]
+
+    def refresh(self) -> None:
+        """Draw again with the controls as they are (after something outside them changed)."""
+        from IPython.display import clear_output  # noqa: PLC0415
+
+        with self.output:
+            clear_output(wait=True)  # type: ignore[no-untyped-call]
+            self._render(**{name: c.value for name, c in self.controls.items()})
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -104,8 +133,15 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         finally:
             self._paused = False
 
+    def on_close(self, undo: Callable[[], None]) -> None:
+        """Run ``undo`` when the explorer is closed (to detach a handler it put elsewhere)."""
+        self._undo.append(undo)
+
     def close_all(self) -> None:
         """Close the explorer, its controls and its output, which drops their handlers."""
+        for undo in self._undo:
+            undo()
+        self._undo.clear()
         for c in self.controls.values():
             c.close()
         self.output.close()
@@ -356,3 +392,316 @@ def counterpart_explorer(
         draw,
     )
     return _register(_key("counterparts", case_a, case_b), ex)
+
+
+# --- the analyst's tools ---------------------------------------------------------------------
+
+
+def _html_table(frame: pd.DataFrame, caption: str) -> Any:
+    from IPython.display import HTML  # noqa: PLC0415
+
+    body = frame.to_html(index=False, border=0, escape=True, na_rep="")
+    return HTML(  # type: ignore[no-untyped-call]
+        f'<div class="analogylab-table"><p><b>{html.escape(caption)}</b></p>{body}</div>'
+    )
+
+
+def _note(text: str) -> Any:
+    from IPython.display import HTML  # noqa: PLC0415
+
+    return HTML(f"<p>{html.escape(text)}</p>")  # type: ignore[no-untyped-call]
+
+
+def analogy_explorer(
+    ds: Dataset,
+    case_a: str | None = None,
+    case_b: str | None = None,
+    weights: dict[str, float] | None = None,
+) -> Explorer:
+    """Likenesses and differences with a weight slider per dimension; the score follows.
+
+    Under the chart: which single weight, moved alone, would tip the verdict.
+    "Reset to default weights" puts every slider back to dimensions.csv's weight.
+    """
+    from analogylab import analysis  # noqa: PLC0415
+
+    a, b = _pair(ds, case_a, case_b)
+    start = analysis._weights(ds, weights)
+    defaults = analysis._weights(ds, None)
+    names = dict(zip(ds.dimensions["dimension_id"], ds.dimensions["name"], strict=True))
+    a_w = ipw.Dropdown(options=_cases(ds), value=a, description="First case", style=_STYLE)
+    b_w = ipw.Dropdown(options=_cases(ds), value=b, description="Second case", style=_STYLE)
+    sliders = {
+        d: ipw.FloatSlider(
+            value=start[d],
+            min=0,
+            max=analysis._MAX_WEIGHT,
+            step=0.5,
+            description=f"Weight: {names[d]}",
+            continuous_update=False,
+            readout_format=".1f",
+            style={"description_width": "230px"},
+            layout=ipw.Layout(width="420px"),
+        )
+        for d in names
+    }
+    reset = ipw.Button(
+        description="Reset to default weights",
+        tooltip="Put every weight back to its default in dimensions.csv",
+        icon="undo",
+        layout=ipw.Layout(width="auto"),
+    )
+
+    def draw(case_a: str, case_b: str, **w: float) -> Any:
+        if case_a == case_b:
+            raise charts.ChartError("both pickers name the same case; choose two different cases")
+        ax = charts.likeness_chart(ds, case_a, case_b, weights=w)
+        sens = analysis.weight_sensitivity(ds, case_a, case_b, weights=w)
+        flips = sens[sens["flips"]]
+        if flips.empty:
+            text = (
+                "No single weight, moved alone between 0 and 3, tips this verdict; "
+                "it takes several changes together."
+            )
+        else:
+            parts = [
+                f"{r.name} from {r.weight:g} to {r.tipping_weight:.2f}"
+                for r in flips.head(5).itertuples()
+            ]
+            text = "One weight moved alone tips the verdict: past " + "; or ".join(parts) + "."
+        return ax, (_note(text),)
+
+    controls: dict[str, ipw.Widget] = {"case_a": a_w, "case_b": b_w, **sliders}
+
+    def arrange(c: dict[str, ipw.Widget]) -> list[ipw.Widget]:
+        grid = ipw.GridBox(
+            list(sliders.values()),
+            layout=ipw.Layout(grid_template_columns="repeat(2, 430px)"),
+        )
+        return [ipw.HBox([c["case_a"], c["case_b"]]), grid, reset]
+
+    ex = Explorer(
+        "Likenesses, differences and their weights",
+        "Move a weight to say how much a dimension matters to you (0 ignores it, 3 makes it "
+        "decisive); the chart and the score follow.",
+        controls,
+        draw,
+        arrange=arrange,
+    )
+
+    def on_reset(_b: Any) -> None:
+        with ex.held():
+            for d, sl in sliders.items():
+                sl.value = defaults[d]
+        ex.refresh()
+
+    reset.on_click(on_reset)
+    ex.reset_button = reset
+    return _register(_key("analogy", case_a, case_b), ex)
+
+
+class Waiting(AnalogylabError):  # noqa: N818  (not an error: a prompt to the student)
+    """Nothing to draw yet, for a reason the student acts on (say, no ratings checked)."""
+
+
+def _exercise_answer(widget: Any) -> Any:
+    """The last ratings the student checked in this grid exercise, or None."""
+    from analogylab.exercises import last_answer  # noqa: PLC0415
+
+    answer = last_answer(widget.exercise.id, store=widget.store)
+    return answer if isinstance(answer, dict) else None
+
+
+def _grid(exercise_id: str | None, exercise: Any, what: str) -> tuple[Any, bool]:
+    """The rating-grid widget to follow, and whether the explorer shows it itself."""
+    if exercise_id is not None and exercise is not None:
+        raise charts.ChartError("give exercise_id or exercise, not both")
+    if exercise is None and exercise_id is None:
+        return None, False
+    own = exercise is None
+    if own:
+        from analogylab.exercise_widgets import exercise as make  # noqa: PLC0415
+
+        exercise = make(str(exercise_id))
+    if exercise.exercise.kind != "grid":
+        raise charts.ChartError(
+            f"exercise {exercise.exercise.id} is a {exercise.exercise.kind_name}; "
+            f"a {what} needs a rating grid"
+        )
+    return exercise, own
+
+
+def _whose_toggle() -> ipw.ToggleButtons:
+    return ipw.ToggleButtons(
+        options=[("Your ratings", "yours"), ("Reference ratings", "reference")],
+        value="yours",
+        description="Whose ratings",
+        style=_STYLE,
+        tooltips=["The ratings you last checked", "The curated ratings, with their reasons"],
+    )
+
+
+def _checkbox(description: str) -> ipw.Checkbox:
+    return ipw.Checkbox(
+        value=False, description=description, indent=False, layout=ipw.Layout(width="auto")
+    )
+
+
+def _students(whose: str, grid: Any, own: bool, what: str) -> Any:
+    """The ratings to draw: None for the reference, else the student's last checked ones."""
+    if whose != "yours":
+        return None
+    ratings = _exercise_answer(grid)
+    if ratings is None:
+        where = " above" if own else " earlier on the page"
+        raise Waiting(_WAIT.format(where=where, what=what))
+    return ratings
+
+
+def _follow(ex: Explorer, grid: Any) -> None:
+    """Redraw the explorer with the student's ratings after each Check of the grid."""
+    ex.exercise = grid
+
+    def after_check(_b: Any) -> None:
+        if _exercise_answer(grid) is None:
+            return
+        if ex.controls["whose"].value != "yours":
+            ex.controls["whose"].value = "yours"  # redraws through the control
+        else:
+            ex.refresh()
+
+    grid.check_button.on_click(after_check)  # runs after the widget's own check
+    ex.on_close(lambda: grid.check_button.on_click(after_check, remove=True))
+
+
+_WAIT = (
+    "Rate every cell of the exercise{where} and press Check: your {what} appears here, "
+    "and redraws each time you check. To see the curated ratings and their reasons now, "
+    "choose 'Reference ratings'."
+)
+
+
+def ach_explorer(
+    ds: Dataset, case: str, exercise_id: str | None = None, *, exercise: Any = None
+) -> Explorer:
+    """Heuer's matrix, with the scores, diagnosticity and leave-one-out shown under it.
+
+    With a rating-grid exercise (``exercise_id``, shown above the matrix, or
+    ``exercise``, a grid widget already on the page) the matrix starts with the
+    student's own ratings and redraws after every Check; "Whose ratings"
+    switches to the reference ratings, and under the student's matrix a table
+    lists where they differ from the reference, with its reasons. "Weighted"
+    multiplies each item by its credibility x relevance.
+    """
+    from analogylab import analysis  # noqa: PLC0415
+
+    _case_or_first(ds, case)
+    grid, own = _grid(exercise_id, exercise, "matrix of competing hypotheses")
+    controls: dict[str, ipw.Widget] = {
+        "weighted": _checkbox("Weighted (credibility x relevance of each item)")
+    }
+    if grid is not None:
+        controls = {"whose": _whose_toggle(), **controls}
+    labels = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["label"], strict=True))
+
+    def draw(weighted: bool, whose: str = "reference") -> Any:
+        ratings = _students(whose, grid, own, "matrix")
+        who = None if ratings is None else "your ratings"
+        ax = charts.ach_matrix(ds, case, ratings=ratings, weighted=weighted, whose=who)
+        m = analysis.as_matrix(charts.describe(ax).data.set_index("evidence_id"))
+        scores = analysis.score_hypotheses(m, ds.evidence, weighted=weighted)
+        scores.insert(1, "label", scores["hypothesis_id"].map(labels))
+        diag = analysis.diagnosticity(m)
+        loo = analysis.leave_one_out(m, ds.evidence, weighted=weighted)
+        movers = loo[loo["order_changed"]]
+        extras: list[Any] = [
+            _html_table(
+                scores[
+                    ["rank", "label", "inconsistency", "weighted", "consistent", "applicable"]
+                ].round(2),
+                "Scores (rank 1 = least inconsistent; 'consistent' is shown, never scored)",
+            ),
+            _html_table(
+                diag[diag["diagnostic"]][["evidence_id", "points", "spread", "ratings"]],
+                "Diagnostic items: the ones that tell the hypotheses apart",
+            )
+            if diag["diagnostic"].any()
+            else _note("No item tells the hypotheses apart: each gives them all the same score."),
+            _note(
+                "Leave one out: no single item changes the ranking when dropped."
+                if movers.empty
+                else "Leave one out: dropping any one of "
+                + ", ".join(movers["evidence_id"])
+                + " changes the ranking; the judgement leans on these items."
+            ),
+        ]
+        if whose == "yours":
+            cmp = analysis.compare_ratings(ratings, ds.ratings)
+            differ = cmp[~cmp["agree"]]
+            extras.append(
+                _note(
+                    f"You agree with the reference on {int(cmp['agree'].sum())} "
+                    f"of {len(cmp)} cells."
+                )
+            )
+            if not differ.empty:
+                extras.append(
+                    _html_table(
+                        differ[
+                            ["evidence_id", "hypothesis_id", "student", "reference", "rationale"]
+                        ],
+                        "Where you differ from the reference, with its reason",
+                    )
+                )
+        return ax, tuple(extras)
+
+    ex = Explorer(
+        "Competing hypotheses",
+        "Switch between your ratings and the reference, and try the weighted score; "
+        "the tables under the matrix follow.",
+        controls,
+        draw,
+        above=[grid] if own else [],
+    )
+    if grid is not None:
+        _follow(ex, grid)
+    return _register(_key("ach", case, exercise_id, exercise is not None), ex)
+
+
+def hindsight_explorer(
+    ds: Dataset, case: str, exercise_id: str | None = None, *, exercise: Any = None
+) -> Explorer:
+    """What happened after the analysis date against each hypothesis, with hindsight scores.
+
+    "Leave out contested developments" drops the ones whose facts are disputed.
+    With a rating grid whose rows are event ids (``exercise_id``, shown above, or
+    ``exercise``, a grid widget already on the page) the chart starts with the
+    student's own ratings and redraws after every Check.
+    """
+    from analogylab import analysis  # noqa: PLC0415
+
+    _case_or_first(ds, case)
+    grid, own = _grid(exercise_id, exercise, "hindsight chart")
+    controls: dict[str, ipw.Widget] = {"contested": _checkbox("Leave out contested developments")}
+    if grid is not None:
+        controls = {"whose": _whose_toggle(), **controls}
+
+    def draw(contested: bool, whose: str = "reference") -> Any:
+        ratings = _students(whose, grid, own, "chart")
+        ax = charts.hindsight_chart(ds, case, ratings=ratings, include_contested=not contested)
+        scores = analysis.hindsight_scores(
+            ds, case, ratings=ratings, include_contested=not contested
+        )
+        table = scores[["rank", "label", "inconsistency", "consistent", "applicable"]]
+        return ax, (_html_table(table, "Hindsight scores (rank 1 = least inconsistent)"),)
+
+    ex = Explorer(
+        "Hindsight",
+        "What each explanation would have led you to expect, against what happened.",
+        controls,
+        draw,
+        above=[grid] if own else [],
+    )
+    if grid is not None:
+        _follow(ex, grid)
+    return _register(_key("hindsight", case, exercise_id, exercise is not None), ex)

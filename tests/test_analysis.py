@@ -1,0 +1,320 @@
+"""The analyst's tools against small matrices worked out by hand, and on the shipped data."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analogylab
+from analogylab import analysis
+from analogylab.analysis import AnalysisError
+from analogylab.data import Dataset
+from analogylab.errors import DataValidationError, UnknownIdError
+from csvedit import read, set_cell
+
+A, B = "us-mujahideen-1980s", "russia-taliban-2018"
+
+# Three items, three hypotheses. Inconsistency by hand: h1 = 0 + 1 + 2 = 3,
+# h2 = 0, h3 = 0 + 0 + 1 = 1 (NA and N count nothing).
+SMALL = {
+    "e1": {"h1": "C", "h2": "CC", "h3": "N"},
+    "e2": {"h1": "I", "h2": "C", "h3": "NA"},
+    "e3": {"h1": "II", "h2": "C", "h3": "I"},
+}
+EVIDENCE = pd.DataFrame(
+    {
+        "evidence_id": ["e1", "e2", "e3", "e4"],
+        "credibility": ["high", "high", "low", "medium"],
+        "relevance": ["high", "low", "low", "medium"],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return analogylab.load_dataset()
+
+
+# --- Heuer's scoring ------------------------------------------------------------------------
+
+
+def test_inconsistency_counts_i_as_one_and_ii_as_two() -> None:
+    s = analysis.score_hypotheses(SMALL).set_index("hypothesis_id")
+    assert s["inconsistency"].to_dict() == {"h2": 0, "h1": 3, "h3": 1}
+    assert s["rank"].to_dict() == {"h2": 1, "h3": 2, "h1": 3}
+    assert s["consistent"].to_dict() == {"h1": 1, "h2": 3, "h3": 0}
+    assert s["applicable"].to_dict() == {"h1": 3, "h2": 3, "h3": 2}
+    assert analysis.score_hypotheses(SMALL)["hypothesis_id"].tolist() == ["h2", "h3", "h1"]
+
+
+def test_evidence_consistent_with_every_hypothesis_adds_nothing() -> None:
+    before = analysis.score_hypotheses(SMALL)
+    after = analysis.score_hypotheses({**SMALL, "e4": {"h1": "CC", "h2": "C", "h3": "C"}})
+    cols = ["hypothesis_id", "inconsistency", "rank"]
+    pd.testing.assert_frame_equal(before[cols], after[cols])
+    diag = analysis.diagnosticity({**SMALL, "e4": {"h1": "CC", "h2": "C", "h3": "C"}})
+    row = diag.set_index("evidence_id").loc["e4"]
+    assert row["spread"] == 0 and not row["diagnostic"]
+
+
+def test_weighted_score_multiplies_credibility_by_relevance() -> None:
+    s = analysis.score_hypotheses(SMALL, EVIDENCE, weighted=True).set_index("hypothesis_id")
+    high, low = math.sqrt(2), 1 / math.sqrt(2)
+    # h1: e2 (I, high x low = 1) + e3 (II, low x low = 0.5) = 1 + 2 * 0.5 = 2.0
+    assert s.loc["h1", "weighted"] == pytest.approx(1 * high * low + 2 * low * low)
+    assert s.loc["h3", "weighted"] == pytest.approx(0.5)
+    assert s.loc["h1", "score"] == s.loc["h1", "weighted"]
+    with pytest.raises(AnalysisError, match=r"evidence=ds\.evidence"):
+        analysis.score_hypotheses(SMALL, weighted=True)
+
+
+def test_ties_share_a_rank() -> None:
+    s = analysis.score_hypotheses({"e1": {"a": "I", "b": "I", "c": "C"}}).set_index("hypothesis_id")
+    assert s["rank"].to_dict() == {"c": 1, "a": 2, "b": 2}
+
+
+def test_diagnosticity_by_hand() -> None:
+    d = analysis.diagnosticity(SMALL).set_index("evidence_id")
+    assert d["points"].to_dict() == {"e3": 3, "e2": 1, "e1": 0}
+    assert d["spread"].to_dict() == {"e3": 2, "e2": 1, "e1": 0}
+    assert d.loc["e2", "ratings"] == "I C NA"
+    assert list(d.index) == ["e3", "e2", "e1"]  # most diagnostic first
+
+
+def test_leave_one_out_finds_the_item_the_leader_hangs_on() -> None:
+    # h1 = 1 (e1), h2 = 2 (e2, e3): h1 leads. Without e2 they tie; without e1 nothing moves.
+    m = {
+        "e1": {"h1": "I", "h2": "C"},
+        "e2": {"h1": "C", "h2": "I"},
+        "e3": {"h1": "N", "h2": "I"},
+    }
+    loo = analysis.leave_one_out(m).set_index("evidence_id")
+    assert loo.loc["e1", "leader"] == "h1" and not loo.loc["e1", "leader_changed"]
+    assert not loo.loc["e1", "order_changed"]
+    assert loo.loc["e2", "leader"] == "h1 = h2" and loo.loc["e2", "leader_changed"]
+    assert loo.loc["e2", "moved"] == ("h2",)
+
+
+def test_compare_ratings_cell_by_cell() -> None:
+    student = {"e1": {"h1": "CC", "h2": "I"}, "e2": {"h1": "NA"}}
+    c = analysis.compare_ratings(student, SMALL).set_index(["evidence_id", "hypothesis_id"])
+    assert c.loc[("e1", "h1"), "steps"] == 1 and not c.loc[("e1", "h1"), "changes_score"]
+    assert c.loc[("e1", "h2"), "steps"] == 3 and c.loc[("e1", "h2"), "changes_score"]
+    assert math.isnan(c.loc[("e2", "h1"), "steps"])
+    assert c["agree"].sum() == 0 and len(c) == 3
+
+
+def test_compare_ratings_brings_the_reference_reason(ds: Dataset) -> None:
+    c = analysis.compare_ratings({"ev-01": {"h-power-broker": "C"}}, ds.ratings)
+    want = ds.ratings.query("evidence_id == 'ev-01' and hypothesis_id == 'h-power-broker'")
+    assert c.loc[0, "reference"] == "I" and c.loc[0, "rationale"] == want.iloc[0]["rationale"]
+
+
+def test_the_three_forms_of_ratings_agree(ds: Dataset) -> None:
+    m = analysis.rating_matrix(ds, B)
+    from_long = analysis.as_matrix(ds.ratings[ds.ratings.evidence_id.isin(m.index)])
+    from_dict = analysis.as_matrix(m.to_dict(orient="index"))
+    assert from_long.loc[m.index, m.columns].equals(analysis.as_matrix(m))
+    assert from_dict.loc[m.index, m.columns].equals(analysis.as_matrix(m))
+
+
+@pytest.mark.parametrize(
+    ("ratings", "message"),
+    [
+        ({"e1": {"h1": "maybe"}}, "rating 'maybe' for evidence 'e1' and hypothesis 'h1'"),
+        ({"e1": "C"}, "ratings for 'e1' must be a mapping"),
+        ([["C"]], "got list"),
+        ({}, "no ratings to score"),
+    ],
+)
+def test_bad_ratings_are_named(ratings: object, message: str) -> None:
+    with pytest.raises(AnalysisError, match=message):
+        analysis.score_hypotheses(ratings)
+
+
+def test_unrated_cells_count_nothing_and_show_as_missing() -> None:
+    m = analysis.as_matrix({"e1": {"h1": "I"}, "e2": {"h2": "II"}})
+    assert m.at["e1", "h2"] is None
+    s = analysis.score_hypotheses(m).set_index("hypothesis_id")
+    assert s["rated"].to_dict() == {"h1": 1, "h2": 1}
+
+
+# --- the reference ratings of the shipped case ---------------------------------------------
+
+
+def test_reference_matrix_is_every_rating_of_the_case(ds: Dataset) -> None:
+    m = analysis.rating_matrix(ds, B)
+    assert m.shape == (
+        (ds.evidence.case_id == B).sum(),
+        (ds.hypotheses.case_id == B).sum(),
+    )
+    assert m.notna().all().all()
+    first = ds.ratings.iloc[0]
+    assert m.at[first.evidence_id, first.hypothesis_id] == first.rating
+
+
+def test_reference_scores_match_a_count_of_the_csv(ds: Dataset) -> None:
+    r = ds.ratings[
+        ds.ratings.hypothesis_id.isin(ds.hypotheses.query("case_id == @B").hypothesis_id)
+    ]
+    by_hand = r.assign(p=r.rating.map({"I": 1, "II": 2}).fillna(0)).groupby("hypothesis_id").p.sum()
+    s = analysis.score_hypotheses(analysis.rating_matrix(ds, B)).set_index("hypothesis_id")
+    assert s["inconsistency"].to_dict() == by_hand.to_dict()
+
+
+def test_case_with_no_hypotheses_says_what_to_add(ds: Dataset) -> None:
+    with pytest.raises(AnalysisError, match=r"hypotheses\.csv"):
+        analysis.rating_matrix(ds, A)
+
+
+# --- likenesses, the analogy score and its sensitivity --------------------------------------
+
+
+def test_likenesses_table_in_either_order(ds: Dataset) -> None:
+    ab = analysis.likenesses_and_differences(ds, A, B)
+    ba = analysis.likenesses_and_differences(ds, B, A)
+    assert ab["verdict"].tolist() == ba["verdict"].tolist()
+    assert ab["value_a"].tolist() == ba["value_b"].tolist()
+    assert len(ab) == len(ds.dimensions)
+    lk = ds.likenesses[(ds.likenesses.case_a == A) & (ds.likenesses.case_b == B)]
+    lk = lk.set_index("dimension_id")
+    row = ab.iloc[0]
+    assert set(lk.loc[row.dimension_id, "source_ids"]) <= set(row.source_ids)
+
+
+def test_analogy_score_by_hand(ds: Dataset) -> None:
+    t = analysis.likenesses_and_differences(ds, A, B)
+    pts = t.verdict.map({"likeness": 1, "partial": 0.5, "difference": 0})
+    want = (t.weight * pts).sum() / t.weight.sum()
+    s = analysis.analogy_strength(ds, A, B)
+    assert s.score == pytest.approx(want)
+    assert s.table["contribution"].sum() == pytest.approx(s.score)
+    assert s.table["possible"].sum() == pytest.approx(1.0)
+    assert s.verdict == (
+        "the likenesses outweigh the differences"
+        if want > 0.5
+        else "the differences outweigh the likenesses"
+    )
+
+
+def test_weights_override_only_the_dimensions_named(ds: Dataset) -> None:
+    t = analysis.likenesses_and_differences(ds, A, B)
+    likes = t.loc[t.verdict == "likeness", "dimension_id"].tolist()
+    only_likes = {d: (3 if d in likes else 0) for d in t.dimension_id}
+    assert analysis.analogy_strength(ds, A, B, only_likes).score == pytest.approx(1.0)
+    s = analysis.analogy_strength(ds, A, B, {likes[0]: 0})
+    assert s.weights[likes[0]] == 0 and s.weights[t.dimension_id[1]] == t.weight[1]
+
+
+@pytest.mark.parametrize(
+    ("weights", "error", "message"),
+    [
+        ({"sponsor-rivall": 1}, UnknownIdError, "did you mean 'sponsor-rival'"),
+        ({"sponsor-rival": 4}, AnalysisError, "from 0 .* to 3"),
+        ({"sponsor-rival": "heavy"}, AnalysisError, "must be a number"),
+    ],
+)
+def test_bad_weights_are_named(
+    ds: Dataset, weights: dict[str, object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        analysis.analogy_strength(ds, A, B, weights)  # type: ignore[arg-type]
+
+
+def test_all_zero_weights_are_refused(ds: Dataset) -> None:
+    with pytest.raises(AnalysisError, match="at least one dimension"):
+        analysis.analogy_strength(ds, A, B, dict.fromkeys(ds.dimensions.dimension_id, 0))
+
+
+def test_tipping_weight_by_hand(ds: Dataset) -> None:
+    t = analysis.analogy_strength(ds, A, B).table
+    w, p = t.weight, t.points
+    sens = analysis.weight_sensitivity(ds, A, B).set_index("dimension_id")
+    for d in t.loc[t.verdict == "likeness", "dimension_id"]:
+        wd = float(t.set_index("dimension_id").loc[d, "weight"])
+        rest_w, rest_wp = w.sum() - wd, (w * p).sum() - wd
+        assert sens.loc[d, "tipping_weight"] == pytest.approx((0.5 * rest_w - rest_wp) / 0.5)
+    partial = t.loc[t.verdict == "partial", "dimension_id"].iloc[0]
+    assert math.isnan(sens.loc[partial, "tipping_weight"])  # 0.5 points never cross 0.5
+
+
+def test_sensitivity_flips_are_real(ds: Dataset) -> None:
+    """Every weight reported to tip the verdict does so when moved just past its tipping point."""
+    t = analysis.likenesses_and_differences(ds, A, B)
+    # Weights under which the score sits just under the threshold, so several weights can tip it.
+    near = {
+        d: (2.4 if v == "likeness" else 0.5 if v == "difference" else 1)
+        for d, v in zip(t.dimension_id, t.verdict, strict=True)
+    }
+    base = analysis.analogy_strength(ds, A, B, near)
+    sens = analysis.weight_sensitivity(ds, A, B, near)
+    flips = sens[sens["flips"]]
+    assert not flips.empty
+    for r in flips.itertuples():
+        past = r.tipping_weight + (0.01 if r.change > 0 else -0.01)
+        moved = analysis.analogy_strength(ds, A, B, {**near, r.dimension_id: past})
+        assert (moved.score - 0.5) * (base.score - 0.5) < 0, r.dimension_id
+        assert 0 <= r.tipping_weight <= 3
+    for r in sens[~sens["flips"]].itertuples():
+        for x in (0, 3):
+            moved = analysis.analogy_strength(ds, A, B, {**near, r.dimension_id: x})
+            assert (moved.score - 0.5) * (base.score - 0.5) >= 0, r.dimension_id
+
+
+# --- hindsight ------------------------------------------------------------------------------
+
+
+def test_milestones_come_after_the_analysis_date(ds: Dataset) -> None:
+    ms = analysis.milestones(ds, B)
+    assert not ms.empty
+    assert (ms["date"] > pd.Timestamp(ds.case(B)["analysis_date"])).all()
+    assert ms["date"].is_monotonic_increasing
+    ev = ds.events.set_index("event_id")
+    assert set(ev.loc[ms.event_id[0], "source_ids"]) <= set(ms.source_ids[0])
+
+
+def test_hindsight_scores_count_the_milestone_ratings(ds: Dataset) -> None:
+    ms = analysis.milestones(ds, B)
+    by_hand = ms.assign(p=ms.rating.map(analysis.RATING_POINTS)).groupby("hypothesis_id").p.sum()
+    hs = analysis.hindsight_scores(ds, B).set_index("hypothesis_id")
+    assert hs["inconsistency"].to_dict() == by_hand.to_dict()
+    calm = ms[~ms.contested.astype(bool)]
+    by_hand = (
+        calm.assign(p=calm.rating.map(analysis.RATING_POINTS)).groupby("hypothesis_id").p.sum()
+    )
+    hs = analysis.hindsight_scores(ds, B, include_contested=False).set_index("hypothesis_id")
+    assert hs["inconsistency"].to_dict() == by_hand.to_dict()
+
+
+def test_hindsight_scores_take_a_students_ratings(ds: Dataset) -> None:
+    ms = analysis.milestones(ds, B)
+    first = ms.event_id[0]
+    mine = {first: dict.fromkeys(ms.hypothesis_id.unique(), "II")}
+    hs = analysis.hindsight_scores(ds, B, ratings=mine)
+    assert set(hs["inconsistency"]) == {2}
+
+
+def test_a_milestone_before_the_analysis_date_is_refused(data_copy: Path) -> None:
+    events = read(data_copy, "events")
+    col = {name: i for i, name in enumerate(events[0])}
+    early = next(r[0] for r in events[1:] if r[col["case_id"]] == B and r[col["date"]] < "2018")
+    set_cell(data_copy, "milestones", 2, "event_id", early)
+    with pytest.raises(DataValidationError, match=r"milestones\.csv:2:event_id: .* not after"):
+        analogylab.load_dataset(data_copy)
+    ds2 = analogylab.load_dataset(data_copy, validate_first=False)  # the function's own guard
+    with pytest.raises(AnalysisError, match=f"milestones.csv: event '{early}' .* is not after"):
+        analysis.milestones(ds2, B)
+
+
+def test_khong_lists_six_jobs() -> None:
+    assert analysis.KHONG_JOBS["job_id"].tolist() == [
+        "define",
+        "stakes",
+        "prescribe",
+        "predict",
+        "moral",
+        "dangers",
+    ]

@@ -1,0 +1,220 @@
+"""Charts and explorers of the analyst's tools: what they draw, say in words, and how they move."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest
+
+from analogylab import analysis, charts, widgets
+from analogylab.data import Dataset
+
+A, B = "us-mujahideen-1980s", "russia-taliban-2018"
+
+
+pytestmark = pytest.mark.usefixtures("close_explorers")
+
+
+# --- likenesses -----------------------------------------------------------------------------
+
+
+def test_likeness_chart_draws_a_bar_per_dimension_filled_by_verdict(ds: Dataset) -> None:
+    ax = charts.likeness_chart(ds, A, B)
+    score = analysis.analogy_strength(ds, A, B)
+    n = len(ds.dimensions)
+    filled = (score.table["verdict"] != "difference").sum()
+    assert len(ax.patches) == n + filled  # an outline for each, a fill where they match
+    labels = [t.get_text() for t in ax.texts]
+    assert "likeness, weight 3" in labels and "difference, weight 3" in labels
+    d = charts.describe(ax)
+    assert d.sentences[0].startswith(f"Analogy score {score.score:.2f} out of 1")
+    assert score.verdict in d.sentences[0]
+    assert d.sentences[1] == "All weights are the defaults of dimensions.csv."
+    assert set(ds.likenesses.source_ids[0]) <= set(d.sources)
+
+
+def test_likeness_chart_twin_names_the_weights_changed(ds: Dataset) -> None:
+    d = charts.describe(charts.likeness_chart(ds, A, B, weights={"rival-posture": 0}))
+    assert (
+        d.sentences[1] == "Weights changed from the defaults: Rival's forces on the ground 3 to 0."
+    )
+    assert f"{analysis.analogy_strength(ds, A, B, {'rival-posture': 0}).score:.2f}" in d.text
+
+
+def test_likeness_chart_refuses_bad_weights_and_unjudged_pairs(ds: Dataset) -> None:
+    with pytest.raises(charts.ChartError, match="did you mean 'rival-posture'"):
+        charts.likeness_chart(ds, A, B, weights={"rival-postur": 1})
+    with pytest.raises(charts.ChartError, match="two different cases"):
+        charts.likeness_chart(ds, A, A)
+
+
+# --- competing hypotheses -------------------------------------------------------------------
+
+
+def test_ach_matrix_writes_every_rating_and_the_scores(ds: Dataset) -> None:
+    ax = charts.ach_matrix(ds, B)
+    m = analysis.rating_matrix(ds, B)
+    letters = [t.get_text() for t in ax.texts]
+    assert len(letters) == m.size
+    assert sorted(letters) == sorted(m.to_numpy().ravel().tolist())
+    scores = analysis.score_hypotheses(m)
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    for h, s in zip(scores.hypothesis_id, scores.inconsistency, strict=True):
+        assert any(t.endswith(f"score {int(s)}") for t in ticks), h
+    d = charts.describe(ax)
+    assert "with the reference ratings" in d.sentences[0]
+    assert "ev-01: h-flank-hedge C," in d.text
+    assert set(ds.ratings.source_ids[0]) <= set(d.sources)
+
+
+def test_ach_matrix_of_a_students_ratings(ds: Dataset) -> None:
+    mine = {"ev-08": {"h-flank-hedge": "C", "h-reverse-cold-war": "I"}, "ev-17": {}}
+    mine["ev-17"]["h-flank-hedge"] = "II"
+    d = charts.describe(charts.ach_matrix(ds, B, ratings=mine, whose="your ratings"))
+    assert "2 items of evidence against 2 hypotheses" in d.sentences[0]
+    assert "1 cell left unrated (shown as ?) counts as 0." in d.sentences
+    assert d.title.endswith("(your ratings)")
+    with pytest.raises(charts.ChartError, match="not on Heuer's scale"):
+        charts.ach_matrix(ds, B, ratings={"ev-08": {"h-flank-hedge": "yes"}})
+    with pytest.raises(charts.ChartError, match="not one of the case"):
+        charts.ach_matrix(ds, B, ratings={"ev-08": {"h-nobody": "C"}})
+
+
+def test_weighted_matrix_says_so(ds: Dataset) -> None:
+    d = charts.describe(charts.ach_matrix(ds, B, weighted=True))
+    assert "weighted inconsistency scores" in d.sentences[0]
+    assert "times credibility x relevance" in d.sentences[1]
+
+
+# --- hindsight ------------------------------------------------------------------------------
+
+
+def test_hindsight_chart_one_column_per_development(ds: Dataset) -> None:
+    ms = analysis.milestones(ds, B)
+    ax = charts.hindsight_chart(ds, B)
+    d = charts.describe(ax)
+    n = ms.event_id.nunique()
+    assert d.sentences[0].startswith(f"{n} developments after the analysis date of 12 Oct 2018")
+    assert len(ax.get_xticklabels()) == n
+    contested = ms.loc[ms.contested.astype(bool), "title"].unique()
+    if len(contested):
+        assert all(t in d.sentences[1] for t in contested)
+        calm = charts.describe(charts.hindsight_chart(ds, B, include_contested=False))
+        assert calm.sentences[0].startswith(f"{n - len(contested)} development")
+        assert "Contested developments are left out." in calm.sentences
+
+
+# --- explorers ------------------------------------------------------------------------------
+
+
+def test_analogy_explorer_redraws_on_a_weight_and_resets_in_one_draw(ds: Dataset) -> None:
+    ex = widgets.analogy_explorer(ds, A, B)
+    assert ex.redraws == 1 and ex.error is None
+    sliders = [c for name, c in ex.controls.items() if name not in ("case_a", "case_b")]
+    assert len(sliders) == len(ds.dimensions)
+    assert all(s.description.startswith("Weight: ") and not s.continuous_update for s in sliders)
+    ex.controls["rival-posture"].value = 0
+    ex.controls["sponsor-rival"].value = 0.5
+    assert ex.redraws == 3
+    assert "Rival's forces on the ground 3 to 0" in ex.description.text
+    ex.reset_button.click()
+    assert ex.redraws == 4, "twenty sliders put back, one redraw"
+    assert ex.description.sentences[1] == "All weights are the defaults of dimensions.csv."
+
+
+def test_ach_explorer_without_an_exercise_shows_the_reference(ds: Dataset) -> None:
+    ex = widgets.ach_explorer(ds, B)
+    assert set(ex.controls) == {"weighted"} and ex.error is None
+    assert "with the reference ratings" in ex.description.sentences[0]
+    ex.controls["weighted"].value = True
+    assert ex.redraws == 2 and "weighted" in ex.description.sentences[0]
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_ach_explorer_waits_for_ratings_then_redraws_on_each_check(ds: Dataset) -> None:
+    ex = widgets.ach_explorer(ds, B, exercise_id="ex-00-7")
+    grid = ex.exercise
+    assert ex.children[0] is grid and ex.controls["whose"].value == "yours"
+    assert ex.description is None and ex.error is None
+    assert ex.waiting is not None and "exercise above and press Check" in ex.waiting
+    for (row, _col), cell in grid.cells.items():
+        cell.value = "II" if row == "ev-08" else "C"
+    grid.check_button.click()
+    assert ex.waiting is None and ex.error is None
+    assert ex.description.title.endswith("(your ratings)")
+    assert "ev-08: h-flank-hedge II, h-reverse-cold-war II." in ex.description.text
+    grid.cells["ev-08", "h-flank-hedge"].value = "C"
+    grid.check_button.click()
+    assert "ev-08: h-flank-hedge C, h-reverse-cold-war II." in ex.description.text
+    ex.controls["whose"].value = "reference"
+    assert "with the reference ratings" in ex.description.sentences[0]
+    again = widgets.ach_explorer(ds, B, exercise_id="ex-00-7")
+    assert again.description.title.endswith("(your ratings)"), "checked ratings are kept"
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_explorers_follow_a_grid_already_on_the_page(ds: Dataset) -> None:
+    from analogylab import exercise
+
+    grid = exercise("ex-00-7")
+    ex = widgets.ach_explorer(ds, B, exercise=grid)
+    assert grid not in ex.children, "the grid is shown once, where the lesson put it"
+    assert "earlier on the page" in ex.waiting
+    for cell in grid.cells.values():
+        cell.value = "N"
+    grid.check_button.click()
+    assert ex.description is not None and "your ratings" in ex.description.title
+    with pytest.raises(charts.ChartError, match="not both"):
+        widgets.ach_explorer(ds, B, exercise_id="ex-00-7", exercise=grid)
+
+
+def test_hindsight_explorer_leaves_out_contested_developments(ds: Dataset) -> None:
+    ex = widgets.hindsight_explorer(ds, B)
+    assert set(ex.controls) == {"contested"}
+    before = ex.description.sentences[0]
+    ex.controls["contested"].value = True
+    assert ex.redraws == 2 and ex.error is None
+    if analysis.milestones(ds, B).contested.any():
+        assert ex.description.sentences[0] != before
+
+
+def test_explorers_refuse_a_grid_they_cannot_use(ds: Dataset) -> None:
+    with pytest.raises(charts.ChartError, match="needs a rating grid"):
+        widgets.ach_explorer(ds, B, exercise_id="ex-00-1")
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_hindsight_explorer_scores_the_students_own_ratings(ds: Dataset) -> None:
+    from analogylab import exercise
+
+    grid = exercise("ex-06-1")
+    ex = widgets.hindsight_explorer(ds, B, exercise=grid)
+    assert ex.waiting is not None
+    for (row, _col), cell in grid.cells.items():
+        cell.value = "II" if row == grid.exercise.rows[0].id else "C"
+    grid.check_button.click()
+    assert ex.description is not None and "your ratings" in ex.description.title
+    n = len(analysis.milestones(ds, B).event_id.unique())
+    rated = len(grid.exercise.rows)
+    assert f"You rated {rated} of the {n} developments" in ex.description.text
+    scores = ex.description.sentences[0].split("lower is less inconsistent): ")[1]
+    assert [p.rsplit(" ", 1)[1] for p in scores.rstrip(".").split("; ")] == ["2"] * len(
+        grid.exercise.columns
+    ), "one II per hypothesis, the rest consistent"
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_running_the_explorer_cell_again_leaves_one_explorer_on_the_grid(ds: Dataset) -> None:
+    from analogylab import exercise
+
+    grid = exercise("ex-00-7")
+    first = widgets.ach_explorer(ds, B, exercise=grid)
+    second = widgets.ach_explorer(ds, B, exercise=grid)
+    assert first.output.comm is None, "the first explorer was closed"
+    for cell in grid.cells.values():
+        cell.value = "C"
+    grid.check_button.click()
+    assert second.description is not None and first.description is None
+    assert first.redraws == 1 and second.redraws == 2
