@@ -318,3 +318,15 @@ def test_khong_lists_six_jobs() -> None:
         "moral",
         "dangers",
     ]
+
+
+def test_hindsight_matrix_lays_a_students_ratings_on_the_milestones(ds: Dataset) -> None:
+    ref = analysis.hindsight_matrix(ds, B)
+    first = ref.index[0]
+    mine = analysis.hindsight_matrix(ds, B, {first: {"h-flank-hedge": "I"}, "not-an-event": {}})
+    assert list(mine.index) == list(ref.index) and list(mine.columns) == list(ref.columns)
+    assert mine.at[first, "h-flank-hedge"] == "I"
+    assert mine.notna().sum().sum() == 1, "what the student did not rate stays empty"
+    calm = analysis.hindsight_matrix(ds, B, include_contested=False)
+    contested = set(analysis.milestones(ds, B).query("contested").event_id)
+    assert set(calm.index) == set(ref.index) - contested

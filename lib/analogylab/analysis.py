@@ -41,6 +41,7 @@ from analogylab.validate import _suggest
 
 __all__ = [
     "KHONG_JOBS",
+    "MAX_WEIGHT",
     "RATING_POINTS",
     "RATING_SCALE",
     "VERDICT_POINTS",
@@ -51,10 +52,13 @@ __all__ = [
     "as_matrix",
     "compare_ratings",
     "diagnosticity",
+    "dimension_weights",
+    "hindsight_matrix",
     "hindsight_scores",
     "leave_one_out",
     "likenesses_and_differences",
     "milestones",
+    "rating_at",
     "rating_matrix",
     "score_hypotheses",
     "weight_sensitivity",
@@ -86,7 +90,8 @@ KHONG_JOBS = pd.DataFrame(
     columns=["job_id", "job", "question"],
 )
 
-_MAX_WEIGHT = 3.0
+#: The largest weight a dimension can have ("decisive"); 0 leaves it out.
+MAX_WEIGHT = 3.0
 
 
 class AnalysisError(AnalogylabError, ValueError):
@@ -199,7 +204,8 @@ class AnalogyScore:
         return f"**Analogy score {self.score:.2f}**: {self.verdict} (threshold {self.threshold:g})."
 
 
-def _weights(ds: Dataset, weights: Mapping[str, float] | None) -> dict[str, float]:
+def dimension_weights(ds: Dataset, weights: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Every dimension's weight: the defaults of dimensions.csv, overridden by ``weights``."""
     dims = ds.dimensions
     out = {d: float(w) for d, w in zip(dims.dimension_id, dims.default_weight, strict=True)}
     for key, value in (weights or {}).items():
@@ -209,11 +215,11 @@ def _weights(ds: Dataset, weights: Mapping[str, float] | None) -> dict[str, floa
             w = float(value)
         except (TypeError, ValueError):
             raise AnalysisError(
-                f"the weight of '{key}' must be a number from 0 to {_MAX_WEIGHT:g}; got {value!r}"
+                f"the weight of '{key}' must be a number from 0 to {MAX_WEIGHT:g}; got {value!r}"
             ) from None
-        if not 0 <= w <= _MAX_WEIGHT or math.isnan(w):
+        if not 0 <= w <= MAX_WEIGHT or math.isnan(w):
             raise AnalysisError(
-                f"the weight of '{key}' must be from 0 (ignore) to {_MAX_WEIGHT:g} (decisive); "
+                f"the weight of '{key}' must be from 0 (ignore) to {MAX_WEIGHT:g} (decisive); "
                 f"got {value!r}"
             )
         out[key] = w
@@ -235,7 +241,7 @@ def analogy_strength(
     been judged on are left out (and listed in ``unjudged``).
     """
     table = likenesses_and_differences(ds, case_a, case_b)
-    w = _weights(ds, weights)
+    w = dimension_weights(ds, weights)
     table["weight"] = table["dimension_id"].map(w)
     judged = table["verdict"].notna()
     table["points"] = table["verdict"].map(VERDICT_POINTS)
@@ -267,7 +273,7 @@ def weight_sensitivity(
     weights: Mapping[str, float] | None = None,
     *,
     threshold: float = 0.5,
-    max_weight: float = _MAX_WEIGHT,
+    max_weight: float = MAX_WEIGHT,
 ) -> pd.DataFrame:
     """What changing one weight alone does to the verdict, and by how much.
 
@@ -402,7 +408,7 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def _rating(m: pd.DataFrame, row: Any, column: Any) -> str | None:
+def rating_at(m: pd.DataFrame, row: Any, column: Any) -> str | None:
     """One cell of a matrix from ``as_matrix``: a rating, or None where unrated."""
     v = m.at[row, column]
     return None if v is None else str(v)
@@ -559,10 +565,10 @@ def compare_ratings(student: Any, reference: Any) -> pd.DataFrame:
     rows = []
     for ev_id in s.index:
         for h in s.columns:
-            sv = _rating(s, ev_id, h)
+            sv = rating_at(s, ev_id, h)
             if sv is None or ev_id not in r.index or h not in r.columns:
                 continue
-            rv = _rating(r, ev_id, h)
+            rv = rating_at(r, ev_id, h)
             if rv is None:
                 continue
             rows.append(
@@ -622,34 +628,47 @@ def milestones(ds: Dataset, case: str) -> pd.DataFrame:
     return out[[*cols, "rationale", "contested", "source_ids", "confidence"]].reset_index(drop=True)
 
 
+def hindsight_matrix(
+    ds: Dataset, case: str, ratings: Any = None, *, include_contested: bool = True
+) -> pd.DataFrame:
+    """The milestones of a case as a matrix: developments down (by date), hypotheses across.
+
+    ``ratings`` (optional) are a student's own, as ``{event_id: {hypothesis_id:
+    rating}}`` or any form ``as_matrix`` takes, laid on the same rows and columns
+    (a development they did not rate stays empty); ``include_contested=False``
+    leaves out developments whose facts are disputed.
+    """
+    ms = milestones(ds, case)
+    if not include_contested:
+        ms = ms[~ms["contested"].fillna(False).astype(bool)]
+    if ms.empty:
+        raise AnalysisError(
+            f"case '{case}' has no rows in milestones.csv"
+            + ("" if include_contested else " that are not contested")
+            + "; add what happened after its analysis date, one row per event and hypothesis"
+        )
+    ref = as_matrix(
+        ms.rename(columns={"event_id": "evidence_id"})[["evidence_id", "hypothesis_id", "rating"]]
+    )
+    ref = ref.reindex(
+        index=list(dict.fromkeys(ms["event_id"])), columns=list(dict.fromkeys(ms["hypothesis_id"]))
+    )
+    if ratings is None:
+        return as_matrix(ref)
+    return as_matrix(as_matrix(ratings).reindex(index=ref.index, columns=ref.columns))
+
+
 def hindsight_scores(
     ds: Dataset, case: str, ratings: Any = None, *, include_contested: bool = True
 ) -> pd.DataFrame:
     """Heuer's inconsistency scores over what happened after the analysis date.
 
-    ``ratings`` (optional) replaces the reference ratings with a student's own,
-    as ``{event_id: {hypothesis_id: rating}}`` or any form ``as_matrix`` takes;
-    ``include_contested=False`` leaves out developments whose facts are disputed.
+    The arguments are those of ``hindsight_matrix``; a development the student
+    did not rate counts nothing.
     """
-    ms = milestones(ds, case)
-    if ms.empty:
-        raise AnalysisError(
-            f"case '{case}' has no rows in milestones.csv yet; add what happened after its "
-            "analysis date, one row per event and hypothesis"
-        )
-    m = (
-        as_matrix(ratings)
-        if ratings is not None
-        else as_matrix(
-            ms.rename(columns={"event_id": "evidence_id"})[
-                ["evidence_id", "hypothesis_id", "rating"]
-            ]
-        )
+    scores = score_hypotheses(
+        hindsight_matrix(ds, case, ratings, include_contested=include_contested)
     )
-    if not include_contested:
-        contested = set(ms.loc[ms["contested"].fillna(False).astype(bool), "event_id"])
-        m = m.drop(index=[e for e in m.index if e in contested])
-    scores = score_hypotheses(m)
     labels = dict(zip(ds.hypotheses.hypothesis_id, ds.hypotheses.label, strict=True))
     scores.insert(1, "label", scores["hypothesis_id"].map(labels))
     return scores

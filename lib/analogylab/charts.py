@@ -1117,7 +1117,6 @@ def likeness_chart(
     t = result.table
     n = len(t)
     ax = _new_axes(ax, (10, 0.34 * n + 1.8))
-    top = analysis._MAX_WEIGHT
     for i, (_, r) in enumerate(t.iterrows()):
         y = n - 1 - i
         w = float(r["weight"])
@@ -1131,7 +1130,7 @@ def likeness_chart(
         label = f"{verdict or 'not judged'}, weight {w:g}"
         ax.text(w + 0.05, y, label, va="center", fontsize=8)
     ax.set_yticks(range(n), list(reversed(t["name"].tolist())), fontsize=8)
-    ax.set_xlim(0, top + 1.4)
+    ax.set_xlim(0, analysis.MAX_WEIGHT + 1.4)
     ax.set_xticks([0, 1, 2, 3])
     ax.set_xlabel("weight (bar length); filled part = how far the cases match", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
@@ -1195,7 +1194,7 @@ def _rating_grid(
 
     for i, ev in enumerate(m.index):
         for j, h in enumerate(m.columns):
-            v = analysis._rating(m, ev, h)
+            v = analysis.rating_at(m, ev, h)
             fill, ink, hatch = (
                 RATING_STYLE.get(v, ("white", "black", "")) if v else ("white", "0.5", "")
             )
@@ -1332,7 +1331,7 @@ def ach_matrix(
             f"{'counts' if unrated == 1 else 'count'} as 0."
         )
     for e in m.index:
-        cells = ", ".join(f"{h} {analysis._rating(m, e, h) or '?'}" for h in m.columns)
+        cells = ", ".join(f"{h} {analysis.rating_at(m, e, h) or '?'}" for h in m.columns)
         s.append(f"{e}: {cells}.")
     src_rows = ds.evidence[ds.evidence["evidence_id"].isin(m.index)]
     sources = _sources(src_rows)
@@ -1363,33 +1362,15 @@ def hindsight_chart(
 
     info = _case(ds, case)
     try:
-        ms = analysis.milestones(ds, case)
-        if ms.empty:
-            raise ChartError(
-                f"the case {case!r} has no rows in milestones.csv; add what happened after "
-                "its analysis date"
-            )
-        if not include_contested:
-            ms = ms[~ms["contested"].fillna(False).astype(bool)]
-            if ms.empty:
-                raise ChartError("every development of this case is contested; nothing is left")
-        ref = analysis.as_matrix(
-            ms.rename(columns={"event_id": "evidence_id"})[
-                ["evidence_id", "hypothesis_id", "rating"]
-            ]
-        )
-        m = (
-            ref
-            if ratings is None
-            else analysis.as_matrix(ratings).reindex(index=ref.index, columns=ref.columns)
-        )
+        m = analysis.hindsight_matrix(ds, case, ratings, include_contested=include_contested)
         scores = analysis.score_hypotheses(m)
     except analysis.AnalysisError as err:
         raise ChartError(str(err)) from None
+    ms = analysis.milestones(ds, case)
+    ms = ms[ms["event_id"].isin(m.index)]
     events = ms.drop_duplicates("event_id").set_index("event_id")
-    order = events.sort_values("date", kind="stable").index.tolist()
-    hyps = list(dict.fromkeys(ms["hypothesis_id"]))
-    grid = analysis.as_matrix(m.reindex(index=order, columns=hyps).T)  # hypotheses down
+    order, hyps = list(m.index), list(m.columns)  # developments by date, hypotheses
+    grid = analysis.as_matrix(m.T)  # hypotheses down
     by_h = scores.set_index("hypothesis_id")["inconsistency"]
     ev_rows = ds.events.set_index("event_id")
     col_labels = [
@@ -1423,7 +1404,7 @@ def hindsight_chart(
             f"(inconsistency, lower is less inconsistent): {ranking}."
         )
     ]
-    rated = [e for e in order if any(analysis._rating(grid, h, e) for h in hyps)]
+    rated = [e for e in order if any(analysis.rating_at(grid, h, e) for h in hyps)]
     if ratings is not None and len(rated) < len(order):
         s.append(
             f"You rated {len(rated)} of the {len(order)} developments; "
@@ -1438,7 +1419,7 @@ def hindsight_chart(
     elif not include_contested:
         s.append("Contested developments are left out.")
     for e in order:
-        cells = ", ".join(f"{h} {analysis._rating(grid, h, e) or '?'}" for h in hyps)
+        cells = ", ".join(f"{h} {analysis.rating_at(grid, h, e) or '?'}" for h in hyps)
         s.append(
             f"{_fmt_date(ev_rows.at[e, 'date'], str(ev_rows.at[e, 'precision']))}, "
             f"{events.at[e, 'title']!s}: {cells}."

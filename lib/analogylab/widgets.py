@@ -426,8 +426,8 @@ def analogy_explorer(
     from analogylab import analysis  # noqa: PLC0415
 
     a, b = _pair(ds, case_a, case_b)
-    start = analysis._weights(ds, weights)
-    defaults = analysis._weights(ds, None)
+    start = analysis.dimension_weights(ds, weights)
+    defaults = analysis.dimension_weights(ds)
     names = dict(zip(ds.dimensions["dimension_id"], ds.dimensions["name"], strict=True))
     a_w = ipw.Dropdown(options=_cases(ds), value=a, description="First case", style=_STYLE)
     b_w = ipw.Dropdown(options=_cases(ds), value=b, description="Second case", style=_STYLE)
@@ -435,7 +435,7 @@ def analogy_explorer(
         d: ipw.FloatSlider(
             value=start[d],
             min=0,
-            max=analysis._MAX_WEIGHT,
+            max=analysis.MAX_WEIGHT,
             step=0.5,
             description=f"Weight: {names[d]}",
             continuous_update=False,
