@@ -98,6 +98,22 @@ def test_leave_one_out_finds_the_item_the_leader_hangs_on() -> None:
     assert loo.loc["e2", "moved"] == ("h2",)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_leave_one_out_ranks_as_scoring_each_rest_afresh(ds: Dataset, weighted: bool) -> None:
+    """The quick sums of leave_one_out give the ranks score_hypotheses gives each rest."""
+    m = analysis.rating_matrix(ds, B)
+    m.iloc[1::2, ::3] = "II"  # contradictions that move the ranking, weighted or not differently
+    loo = analysis.leave_one_out(m, ds.evidence, weighted=weighted).set_index("evidence_id")
+    assert loo["order_changed"].any() and not loo["order_changed"].all()
+    for ev_id in m.index:
+        rest = analysis.score_hypotheses(m.drop(index=ev_id), ds.evidence, weighted=weighted)
+        leader = " = ".join(sorted(rest.loc[rest["rank"] == 1, "hypothesis_id"]))
+        assert loo.loc[ev_id, "leader"] == leader, ev_id
+        base = analysis.score_hypotheses(m, ds.evidence, weighted=weighted)
+        moved = set(rest.merge(base, on="hypothesis_id").query("rank_x != rank_y").hypothesis_id)
+        assert set(loo.loc[ev_id, "moved"]) == moved, ev_id
+
+
 def test_compare_ratings_cell_by_cell() -> None:
     student = {"e1": {"h1": "CC", "h2": "I"}, "e2": {"h1": "NA"}}
     c = analysis.compare_ratings(student, SMALL).set_index(["evidence_id", "hypothesis_id"])

@@ -1,20 +1,21 @@
-"""Every lesson has the same frame, its navigation is current, and every chart has its text twin."""
+"""Every lesson has the same frame and navigation, and every chart has its text twin.
+
+That the navigation is current is checked with the rest of the lessons' hygiene by
+`analogylab tidy --check` (tests/test_tidy.py).
+"""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
 import analogylab
 from analogylab.data import Dataset
-from analogylab.errors import NotebookError
-from analogylab.lessons import NAV_MARKER, lesson_index, navigation_markdown, update_navigation
+from analogylab.lessons import NAV_MARKER, lesson_index
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -34,13 +35,6 @@ def tags(cell: dict[str, Any]) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def test_navigation_cells_are_current() -> None:
-    stale = update_navigation(NOTEBOOKS, check=True)
-    assert not stale, (
-        f"stale navigation in {[p.name for p in stale]}; run: uv run python tools/notebooks.py"
-    )
-
-
 def test_navigation_links_every_lesson_and_its_neighbours() -> None:
     lessons = lesson_index(NOTEBOOKS)
     assert [les.path for les in lessons] == LESSONS
@@ -55,52 +49,6 @@ def test_navigation_links_every_lesson_and_its_neighbours() -> None:
         assert ("← Previous:" in nav) == (i > 0)
         assert ("Next:" in nav) == (i < len(lessons) - 1)
         assert "[Contents](../README.md#the-lessons)" in nav
-
-
-def _lesson(folder: Path, name: str, heading: str, nav: str = NAV_MARKER) -> Path:
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_markdown_cell(heading), nbformat.v4.new_markdown_cell(nav)]
-    )
-    path = folder / name
-    nbformat.write(nb, path)
-    return path
-
-
-def test_update_navigation_writes_only_the_navigation_cell(tmp_path: Path) -> None:
-    a = _lesson(tmp_path, "00-a.ipynb", "# 00 · Alpha: the first")
-    b = _lesson(tmp_path, "01-b.ipynb", "# 01 · Beta")
-    assert update_navigation(tmp_path) == [a, b]
-    assert update_navigation(tmp_path) == [], "a second run changes nothing"
-    nb = nbformat.read(b, as_version=4)
-    assert nb.cells[0].source == "# 01 · Beta"
-    assert nb.cells[1].source == navigation_markdown(lesson_index(tmp_path), "01")
-    assert "← Previous: [00 Alpha](00-a.ipynb)" in nb.cells[1].source
-
-
-def test_update_navigation_names_the_lesson_that_is_missing_its_cell(tmp_path: Path) -> None:
-    _lesson(tmp_path, "00-a.ipynb", "# 00 · Alpha")
-    _lesson(tmp_path, "01-b.ipynb", "# 01 · Beta", nav="Some text")
-    with pytest.raises(
-        NotebookError, match=r"01-b.ipynb, cell 2: the second cell is not the navigation"
-    ):
-        update_navigation(tmp_path)
-    _lesson(tmp_path, "01-b.ipynb", "# Beta without a number")
-    with pytest.raises(NotebookError, match=r"01-b.ipynb, cell 1: the first cell must start"):
-        update_navigation(tmp_path)
-
-
-def test_navigation_tool_check_mode_fails_on_a_stale_cell(tmp_path: Path) -> None:
-    import runpy
-
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    for p in LESSONS:
-        shutil.copy(p, folder / p.name)
-    _lesson(folder, "99-extra.ipynb", "# 99 · Extra")
-    tool = runpy.run_path(str(ROOT / "tools" / "notebooks.py"))
-    assert tool["main"](["--check", "--folder", str(folder)]) == 1
-    assert tool["main"](["--folder", str(folder)]) == 0
-    assert tool["main"](["--check", "--folder", str(folder)]) == 0
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)

@@ -498,8 +498,9 @@ def _order(scores: pd.DataFrame) -> list[tuple[int, str]]:
     return sorted(zip(scores["rank"], scores["hypothesis_id"], strict=True))
 
 
-def _leader(scores: pd.DataFrame) -> str:
-    return " = ".join(sorted(scores.loc[scores["rank"] == 1, "hypothesis_id"]))
+def _leader(ranks: dict[str, int]) -> str:
+    """The hypotheses ranked first (ties joined with ' = '), from hypothesis -> rank."""
+    return " = ".join(sorted(h for h, r in ranks.items() if r == 1))
 
 
 def leave_one_out(
@@ -514,16 +515,22 @@ def leave_one_out(
     m = as_matrix(ratings)
     base = score_hypotheses(m, evidence, weighted=weighted)
     base_rank = dict(zip(base["hypothesis_id"], base["rank"], strict=True))
-    base_leader = _leader(base)
+    base_leader = _leader(base_rank)
+    # Each item's rest is scored from the points computed once, by the very sums
+    # score_hypotheses does (same frames, same order), not by scoring it afresh: the
+    # ACH explorer does this on every redraw, and checking the ratings again per item
+    # cost most of its time.
+    pts = _points(m)
+    w = _item_weights(m, evidence) if weighted and evidence is not None else None
     rows = []
     for ev_id in m.index:
-        rest = m.drop(index=ev_id)
+        rest = pts.drop(index=ev_id)
         if rest.empty:
             continue
-        s = score_hypotheses(rest, evidence, weighted=weighted)
-        rank = dict(zip(s["hypothesis_id"], s["rank"], strict=True))
+        score = rest.sum() if w is None else rest.mul(w.drop(index=ev_id), axis=0).sum()
+        rank = dict(zip(m.columns, _rank(score).tolist(), strict=True))
         moved = tuple(h for h in m.columns if rank[h] != base_rank[h])
-        leader = _leader(s)
+        leader = _leader(rank)
         rows.append(
             {
                 "evidence_id": ev_id,

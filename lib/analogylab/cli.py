@@ -12,6 +12,15 @@ For students and teachers (answers are kept in the answer store; see README):
 ``analogylab merge FILE... --out FILE``    a class's exports in one table
 ``analogylab reset [--lesson NN]``         delete recorded answers (asks first)
 ``analogylab build-student OUTDIR``        the lessons without solutions, for students
+``analogylab build-html OUTDIR``           the lessons as static web pages, for reading
+                                           without Jupyter (``--answers`` adds the keys)
+
+For teachers who edit lessons (see CONTRIBUTING.md):
+
+``analogylab tidy [FOLDER] [--check]``     the lessons' metadata, navigation and sources
+                                           cells in the standard shape; stored errors and
+                                           cells never run are reported
+``analogylab refresh [LESSON ...]``        re-execute lessons to record their outputs
 """
 
 from __future__ import annotations
@@ -132,6 +141,75 @@ def _build_student(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_html(args: argparse.Namespace) -> int:
+    from analogylab.reader import build_html  # noqa: PLC0415
+
+    site = build_html(
+        args.outdir,
+        args.folder,
+        execute=not args.no_execute,
+        answers=args.answers,
+        force=args.force,
+        timeout=args.timeout,
+        on_lesson=lambda lesson, seconds: print(f"{lesson.label}: {seconds:.1f} s", flush=True),
+    )
+    print(site.summary())
+    return 0
+
+
+def _tidy(args: argparse.Namespace) -> int:
+    from analogylab.notebooks import tidy  # noqa: PLC0415
+
+    report = tidy(args.folder, check=args.check)
+    for line in report.lines():
+        print(line)
+    if report.ok:
+        print(f"{len(report.written)} lesson(s) tidied" if report.written else "all lessons tidy")
+        return 0
+    if args.check:
+        print(f"{len(report.fixes) + len(report.problems)} problem(s)", file=sys.stderr)
+    else:
+        print(f"{len(report.problems)} problem(s) tidy cannot fix", file=sys.stderr)
+    return 1
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    import time  # noqa: PLC0415
+
+    from analogylab.errors import NotebookError  # noqa: PLC0415
+    from analogylab.notebooks import refresh, resolve_lessons  # noqa: PLC0415
+
+    failed = 0
+    for path in resolve_lessons(args.lessons, args.folder):
+        start = time.perf_counter()
+        print(f"refreshing {path} ...", end="", flush=True)
+        try:
+            changed = refresh(path, timeout=args.timeout)
+        except NotebookError as e:
+            print(" failed", flush=True)
+            print(f"analogylab: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f" {'changed' if changed else 'unchanged'} ({time.perf_counter() - start:.0f} s)")
+    return 1 if failed else 0
+
+
+# analogylab.notebooks.DEFAULT_TIMEOUT, written out: importing that module loads nbformat,
+# which would slow every command down by a second or more. tests/test_tidy.py checks they agree.
+_CELL_TIMEOUT = 120
+
+
+def _timeout_option(p: argparse.ArgumentParser) -> None:
+    """``--timeout SECONDS`` for the commands that run lessons (build-html, refresh)."""
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=_CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds each cell may run (default: {_CELL_TIMEOUT})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and for --help)."""
     parser = argparse.ArgumentParser(
@@ -166,6 +244,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("outdir", help="folder to write the student edition to")
     p.add_argument("--notebooks", help="the teacher's lessons (default: notebooks/)")
     p.set_defaults(func=_build_student)
+    p = sub.add_parser("build-html", help="write the lessons as static web pages (offline)")
+    p.add_argument("outdir", help="folder to write the site to (index.html and one page a lesson)")
+    p.add_argument(
+        "--folder", "--notebooks", help="the lessons (default: notebooks/ of the project)"
+    )
+    p.add_argument(
+        "--no-execute", action="store_true", help="use the stored outputs (no explorer charts)"
+    )
+    p.add_argument("--answers", action="store_true", help="show keys and worked answers")
+    p.add_argument("--force", action="store_true", help="replace a non-empty OUTDIR")
+    _timeout_option(p)
+    p.set_defaults(func=_build_html)
+    p = sub.add_parser("tidy", help="put the lessons' metadata and generated cells in shape")
+    p.add_argument("folder", nargs="?", default="notebooks", help="default: ./notebooks")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if untidy")
+    p.set_defaults(func=_tidy)
+    p = sub.add_parser("refresh", help="re-execute lessons to record their outputs")
+    p.add_argument("lessons", nargs="*", metavar="LESSON", help="03, a file name or a path")
+    p.add_argument("--folder", default="notebooks", help="default: ./notebooks")
+    _timeout_option(p)
+    p.set_defaults(func=_refresh)
     return parser
 
 

@@ -30,7 +30,14 @@ from analogylab.exercises import (
 )
 from analogylab.store import AnswerStore, open_store
 
-__all__ = ["ExerciseWidget", "exercise", "markdown_to_html", "progress_panel"]
+__all__ = [
+    "ExerciseWidget",
+    "display_order",
+    "exercise",
+    "markdown_to_html",
+    "option_label",
+    "progress_panel",
+]
 
 _md = mistune.create_markdown(escape=True)
 # Long option texts wrap onto several lines instead of overlapping the next option, and
@@ -57,13 +64,20 @@ def markdown_to_html(text: str) -> str:
     return str(_md(text))
 
 
-def _label(it: Item) -> str:
-    """An option's label: 'a) text' for short ids, the text alone otherwise."""
+def option_label(it: Item) -> str:
+    """An option's label: 'a) text' for short ids, the text alone otherwise.
+
+    The widget, the reader edition and the browser tests name an option by this
+    label, so it is made in one place.
+    """
     return f"{it.id}) {it.text}" if len(it.id) <= 2 else it.text
 
 
-def _display_order(ex: Exercise, items: tuple[Item, ...]) -> list[Item]:
-    """A fixed shuffle (the same every time, for every student) so the key is not the order."""
+def display_order(ex: Exercise, items: tuple[Item, ...]) -> list[Item]:
+    """A fixed shuffle (the same every time, for every student) so the key is not the order.
+
+    The reader edition lists an ordering exercise's items in this same order.
+    """
     return sorted(items, key=lambda it: hashlib.sha256(f"{ex.id}:{it.id}".encode()).hexdigest())
 
 
@@ -121,7 +135,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         ex = self.exercise
         if ex.kind == "single":
             self.radio = w.RadioButtons(
-                options=[(_label(o), o.id) for o in ex.options],
+                options=[(option_label(o), o.id) for o in ex.options],
                 value=None,
                 description="Your answer:",
                 style=_LABELLED,
@@ -131,7 +145,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             return self.radio
         if ex.kind == "multiple":
             self.boxes = {
-                o.id: w.Checkbox(description=_label(o), indent=False, layout=_WIDE)
+                o.id: w.Checkbox(description=option_label(o), indent=False, layout=_WIDE)
                 for o in ex.options
             }
             self.controls = list(self.boxes.values())
@@ -151,7 +165,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             self.controls = list(self.pickers.values())
             return w.VBox(self.controls)
         if ex.kind == "ordering":
-            shown = _display_order(ex, ex.items)
+            shown = display_order(ex, ex.items)
             choices = [("(choose)", None), *((it.text, it.id) for it in shown)]
             n = len(ex.items)
             self.positions = [

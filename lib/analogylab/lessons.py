@@ -3,9 +3,9 @@
 Lessons are the notebooks ``NN-slug.ipynb`` in ``notebooks/``; their order is their
 number and their title is the first heading, ``# NN · Title: subtitle``. The
 second cell of every lesson is its navigation: a Markdown cell that starts with
-``<!-- analogylab:navigation -->`` and is written by :func:`update_navigation`
-(``uv run python tools/notebooks.py``), never by hand. The test suite runs the
-same function in check mode, so a lesson added, renamed or retitled without
+``<!-- analogylab:navigation -->``, built by :func:`navigation_markdown` and written
+by ``analogylab tidy`` (:mod:`analogylab.notebooks`), never by hand. The test suite
+runs ``tidy`` in check mode, so a lesson added, renamed or retitled without
 regenerating the navigation fails CI with the command that fixes it.
 """
 
@@ -27,7 +27,6 @@ __all__ = [
     "lesson_index",
     "lesson_sources",
     "navigation_markdown",
-    "update_navigation",
 ]
 
 NAV_MARKER = "<!-- analogylab:navigation -->"
@@ -65,7 +64,14 @@ def lesson_index(folder: Path) -> list[Lesson]:
         m = _NAME.match(path.name)
         if not m:
             continue
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (ValueError, AttributeError) as err:
+            raise NotebookError(
+                str(path),
+                f"cannot be read as a notebook ({type(err).__name__}: {err})",
+                "open it in JupyterLab and save it again, or restore it from version control",
+            ) from err
         first = _source(cells[0]) if cells else ""
         h = _HEADING.search(first)
         if not h or h.group(1) != m.group(1):
@@ -99,37 +105,6 @@ def navigation_markdown(lessons: list[Lesson], number: str) -> str:
         steps.append(f"Next: {lessons[i + 1].link()} →")
     steps.append("[Contents](../README.md#the-lessons)")
     return f"{NAV_MARKER}\n**Lessons:** " + " · ".join(items) + "\n\n" + " · ".join(steps)
-
-
-def update_navigation(folder: Path, *, check: bool = False) -> list[Path]:
-    """Rewrite each lesson's navigation cell; return the lessons that changed (or would).
-
-    With ``check=True`` nothing is written. A lesson whose second cell is not a
-    navigation cell is an error naming the file.
-    """
-    import nbformat  # noqa: PLC0415
-
-    lessons = lesson_index(folder)
-    changed = []
-    for les in lessons:
-        nb = nbformat.read(les.path, as_version=4)  # type: ignore[no-untyped-call]
-        if len(nb.cells) < 2 or not _source(nb.cells[1]).startswith(NAV_MARKER):
-            raise NotebookError(
-                str(les.path),
-                f"the second cell is not the navigation cell (it must start with {NAV_MARKER})",
-                f"insert a Markdown cell containing just {NAV_MARKER} after the title cell",
-                cell=2,
-            )
-        want = navigation_markdown(lessons, les.number)
-        if nb.cells[1].cell_type != "markdown" or _source(nb.cells[1]) != want:
-            changed.append(les.path)
-            if not check:
-                nb.cells[1].cell_type = "markdown"
-                nb.cells[1].source = want
-                nb.cells[1].pop("outputs", None)
-                nb.cells[1].pop("execution_count", None)
-                nbformat.write(nb, les.path)  # type: ignore[no-untyped-call]
-    return changed
 
 
 def lesson_sources(ds: Dataset, lesson: str, cited: Iterable[str] = ()) -> Any:

@@ -26,6 +26,7 @@ import keyword
 import re
 import shutil
 import tokenize
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ __all__ = [
     "TEACHER_ONLY_TAG",
     "build_student",
     "default_notebooks",
+    "read_notebook",
     "strip_solutions",
 ]
 
@@ -192,13 +194,22 @@ def _tags(cell: Any) -> list[str]:
     return [str(tag) for tag in cell.get("metadata", {}).get("tags", [])]
 
 
-def _read(path: Path) -> Any:
-    """A notebook read with nbformat, or NotebookError if it is not one."""
+def read_notebook(path: Path, file: str | None = None) -> Any:
+    """The notebook at ``path`` as nbformat 4, or NotebookError saying how to recover it.
+
+    Every command that reads a lesson (build-student, build-html, tidy, refresh)
+    reads it here, so a broken file gets the same message everywhere. ``file`` is
+    the name the message gives the file (default: ``path`` as given). nbformat's
+    warnings about missing or duplicate cell ids are silenced: ``analogylab tidy``
+    renumbers the ids, and no edition depends on them.
+    """
     try:
-        return nbformat.read(str(path), as_version=4)  # type: ignore[no-untyped-call]
-    except Exception as err:  # nbformat raises JSON, validation and version errors
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)  # type: ignore[no-untyped-call]
+    except Exception as err:  # nbformat raises JSON, schema and version errors
         raise NotebookError(
-            str(path),
+            str(path) if file is None else file,
             f"cannot be read as a notebook ({type(err).__name__}: {err})",
             "open it in JupyterLab and save it again, or restore it from version control",
         ) from err
@@ -299,7 +310,7 @@ def build_student(outdir: str | Path, notebooks: str | Path | None = None) -> li
             "holds no notebooks (*.ipynb)",
             "pass the folder that holds the teacher notebooks",
         )
-    editions = [(path, _student_edition(_read(path), path)) for path in sources]
+    editions = [(path, _student_edition(read_notebook(path), path)) for path in sources]
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

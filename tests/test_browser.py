@@ -1,0 +1,690 @@
+"""Every lesson driven in a real JupyterLab by Chromium, the way a student uses it.
+
+nbval proves that a lesson runs and prints what it printed before; it cannot see
+the page. Here one JupyterLab server (``labserver.py``: isolated settings, no
+autosave, a private answer store) serves the module, and Playwright drives the
+Debian Chromium, headless, offline (every request off 127.0.0.1 is blocked and
+counted). For each lesson ``notebooks/NN-*.ipynb``, in a fresh page:
+
+1. open it, clear every output, run all cells, wait for the kernel to be idle;
+2. check the page: no error or stderr output (in cells or inside widgets), no
+   error from the kernel that no cell shows (a button handler's), no "cannot
+   draw" alert, no widget that failed to render, no browser console error;
+   every cell that makes an explorer or an exercise shows it;
+3. move one control of one explorer (``LESSONS``) and check that the chart and
+   its text twin both changed;
+4. answer one exercise wrongly, then rightly, through its controls (the answers
+   come from the question bank) and check the feedback each time;
+5. shut the kernel down, reload the page (a new kernel), run all again, check
+   the page again, and check that the exercise shows the last answer and its
+   feedback, restored from the answer store;
+6. save a screenshot of the whole lesson to ``artifacts/browser/NN-slug.png``.
+
+The committed notebook files must be byte-identical afterwards.
+Chromium must be at /usr/bin/chromium (``.ci/run`` installs Debian's package);
+without it these tests are skipped, with that reason. Playwright is a dev
+dependency: if it is missing, this module fails to import, as it should.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import (
+    BrowserContext,
+    Locator,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+import lessonpage
+from labserver import ROOT, LabServer, lab_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The flags that worked on these machines (toolchain notes): no sandbox as root, no GPU, and no
+# background traffic of Chromium's own (updates, sync, QUIC probes). The resolver rule makes any
+# name but 127.0.0.1 unresolvable, a second guard behind the request blocking below.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+NOTEBOOKS = ROOT / "notebooks"
+LESSON_FILES = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+SHOTS = ROOT / "artifacts" / "browser"
+# JupyterLab 4 attaches off-screen cells lazily ("windowing"); a cell not attached has no
+# outputs in the page to check. 'none' attaches every cell, as a reader scrolling through would.
+SETTINGS = {"@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"}}
+
+# Generous, bounded waits (seconds). On this 2-core machine a lesson opens with an idle kernel
+# in 5-10 s, runs all in 3-15 s, and redraws a chart or checks an answer in under 1 s.
+KERNEL_WAIT = 90
+RUN_ALL_WAIT = 240
+RENDER_WAIT = 60
+REACTION_WAIT = 30
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=REACTION_WAIT * 1000)  # Playwright's 5 s is short on a busy machine
+
+
+# --- what to do in each lesson ------------------------------------------------------------------
+
+
+class Control(Protocol):
+    """One control of an explorer, and the value to give it."""
+
+    def apply(self, box: Locator) -> None:
+        """Set the control inside the explorer ``box`` as a student would."""
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A dropdown or a list: choose the option shown as ``option`` (alone, in a list)."""
+
+    label: str
+    option: str
+
+    def apply(self, box: Locator) -> None:
+        """Choose the option by its text (ipywidgets gives each option its label as value)."""
+        select = box.get_by_label(self.label, exact=True)
+        shown = select.evaluate("s => [...s.options].map(o => o.value)")
+        assert self.option in shown, f"{self.label!r} has no option {self.option!r}: {shown}"
+        select.select_option(value=self.option)
+
+
+@dataclass(frozen=True)
+class Slide:
+    """A slider: type ``value`` into its readout, as a keyboard user does, and press Enter."""
+
+    label: str
+    value: float
+
+    def apply(self, box: Locator) -> None:
+        """Type into the readout: exact, where dragging the handle depends on pixels."""
+        slider = box.locator(".widget-slider").filter(
+            has=box.page.locator("label", has_text=re.compile(f"^{re.escape(self.label)}$"))
+        )
+        expect(slider, f"one slider labelled {self.label!r}").to_have_count(1)
+        readout = slider.locator(".widget-readout")
+        readout.click()
+        readout.press("ControlOrMeta+a")
+        readout.press_sequentially(f"{self.value:g}")
+        readout.press("Enter")
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A checkbox: tick it."""
+
+    label: str
+
+    def apply(self, box: Locator) -> None:
+        """Tick the box found by its label, as a screen reader names it."""
+        box.get_by_role("checkbox", name=self.label, exact=True).check()
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button (or one of a row of toggle buttons): press it."""
+
+    text: str
+
+    def apply(self, box: Locator) -> None:
+        """Press the button found by its text."""
+        box.get_by_role("button", name=self.text, exact=True).click()
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What to drive in one lesson.
+
+    ``explorer`` is the title of the explorer to use (the first on the page with that title);
+    ``before`` are controls set first so that there is a chart to change (no check on them);
+    ``change`` is the control whose new value must change the chart and its text twin;
+    ``exercise`` is the id of a single-choice, multiple-select, matching or numeric exercise
+    on the page, answered wrongly, then rightly, with answers taken from the bank. Pick one
+    the lesson does not answer in code (``analogylab.check``): its feedback must start empty.
+    """
+
+    explorer: str
+    change: Control
+    exercise: str
+    before: tuple[Control, ...] = ()
+
+
+LESSONS = {
+    "00": Lesson(
+        "Yearly figures",
+        Pick("Series (Ctrl- or Cmd-click to pick two)", "Soviet troops in Afghanistan (troops)"),
+        "ex-00-3",
+    ),
+    "01": Lesson(
+        "The two cases lined up",
+        Pick("Line up", "Withdrawal completed (1989) with Last US troops leave (2021)"),
+        "ex-01-5",
+    ),
+    "02": Lesson("Timeline of events", Pick("Case", "Russia-Taliban 2018"), "ex-02-5"),
+    "03": Lesson("Timeline of events", Pick("Case", "US-mujahideen 1980s"), "ex-03-1"),
+    "04": Lesson(
+        "Likenesses, differences and their weights",
+        Slide("Weight: Sponsor's main rival", 1),
+        "ex-04-4",
+    ),
+    # The matrix waits for the student's ratings; the reference ratings give a chart at once.
+    "05": Lesson(
+        "Competing hypotheses",
+        Tick("Weighted (credibility x relevance of each item)"),
+        "ex-05-1",
+        before=(Press("Reference ratings"),),
+    ),
+    "06": Lesson(
+        "Hindsight",
+        Tick("Leave out contested developments"),
+        "ex-06-4",
+        before=(Press("Reference ratings"),),
+    ),
+    "07": Lesson(
+        "Timeline of events",
+        Pick("Kinds of event (Ctrl- or Cmd-click to pick several)", "regime-change"),
+        "ex-07-1",
+    ),
+}
+
+
+def lesson_plan(path: Path) -> Lesson:
+    """The row of ``LESSONS`` for this lesson file, or a failure that says what to add."""
+    number = path.name[:2]
+    if number not in LESSONS:
+        pytest.fail(
+            f"notebooks/{path.name} has no row in LESSONS in tests/test_browser.py. Add "
+            f'"{number}": Lesson(<title of an explorer on the page>, <a control and its new '
+            f'value, e.g. Pick("Case", "Russia-Taliban 2018")>, <the id of a single, multiple, '
+            f"matching or numeric exercise of the lesson>)."
+        )
+    return LESSONS[number]
+
+
+def test_every_row_names_a_lesson() -> None:
+    """A row for a lesson that was renumbered or removed is a mistake, not a spare."""
+    numbers = {p.name[:2] for p in LESSON_FILES}
+    assert set(LESSONS) <= numbers, f"rows without a lesson file: {sorted(set(LESSONS) - numbers)}"
+
+
+# --- the server, the browser, and the guard on the committed files -------------------------------
+
+
+@dataclass
+class Browser:
+    """The browser context, and every request it tried to make off this machine."""
+
+    context: BrowserContext
+    blocked: list[str]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def committed() -> Iterator[dict[Path, str]]:
+    """The lesson files' hashes before any test; after the last, they must be the same.
+
+    Requested first, so that its check runs after the server has stopped (and the browser,
+    requested before the server, can skip the module before a server starts for nothing).
+    """
+    before = {p: _sha256(p) for p in NOTEBOOKS.glob("*.ipynb")}
+    yield before
+    after = {p: _sha256(p) for p in NOTEBOOKS.glob("*.ipynb")}
+    changed = sorted(p.name for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    assert not changed, f"the browser tests changed committed lesson files: {changed}"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """One JupyterLab for the module (a fresh page and kernel per lesson)."""
+    with lab_server(tmp_path_factory.mktemp("lab"), SETTINGS) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    """Playwright, or a skip with its reason when the machine has no Chromium."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)")
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Headless Chromium with a fresh profile; any request off 127.0.0.1 is blocked and kept."""
+    blocked: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="analogylab-chromium-") as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 1000},
+            service_workers="block",  # a service worker's requests would bypass the route
+        )
+
+        def guard(route: Any) -> None:
+            if urlsplit(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort("blockedbyclient")
+
+        context.route("**/*", guard)
+        try:
+            yield Browser(context, blocked)
+        finally:
+            context.close()
+
+
+# --- driving JupyterLab -------------------------------------------------------------------------
+
+
+def wait_for(page: Page, script: str, what: str, timeout: float, arg: Any = None) -> Any:
+    """Wait until ``script`` is truthy in the page; fail saying what was waited for."""
+    try:
+        return page.wait_for_function(script, arg=arg, timeout=timeout * 1000).json_value()
+    except PlaywrightTimeout:
+        dialog = page.locator(".jp-Dialog")
+        shown = f" A dialog is open: {dialog.first.inner_text()!r}." if dialog.count() else ""
+        pytest.fail(f"waited {timeout:g} s for {what}, in vain.{shown}")
+
+
+KERNEL_IDLE = """() => {
+    const k = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
+    return k && k.status === 'idle' && k.connectionStatus === 'connected' ? k.id : null;
+}"""
+
+
+# Every error and stderr message of the kernel, kept in the page. This catches what no output
+# area shows: an exception in a button's handler goes to no cell, so the student sees nothing.
+LISTEN_TO_KERNEL = """() => {
+    window.kernelErrors = [];
+    const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    k.iopubMessage.connect((_, msg) => {
+        const c = msg.content, type = msg.header.msg_type;
+        if (type === 'error') window.kernelErrors.push(c.ename + ': ' + c.evalue);
+        if (type === 'stream' && c.name === 'stderr') window.kernelErrors.push(c.text);
+    });
+}"""
+
+
+def open_lesson(page: Page, lab: LabServer, name: str) -> str:
+    """Open a lesson (ignoring any saved workspace); the id of its kernel, once idle."""
+    page.goto(lab.url(f"/lab/tree/notebooks/{name}?reset"))
+    kernel = wait_for(page, KERNEL_IDLE, f"{name} to open with an idle kernel", KERNEL_WAIT)
+    page.evaluate(LISTEN_TO_KERNEL)
+    page.evaluate("window.jupyterapp.shell.collapseLeft()")  # more room for the lesson
+    return str(kernel)
+
+
+def check_quiet(page: Page, name: str, console: list[str], blocked: list[str]) -> None:
+    """Nothing tried to leave this machine, and no kernel error, stderr or console error showed.
+
+    Counted since the lesson opened (the kernel's messages since its page loaded). Any stderr
+    fails, warnings too: the stored lessons have none, so one is new. Any console error fails:
+    a clean run of JupyterLab here logs none, so one is news (a 404, a widget that threw).
+    """
+    problems = [f"request off this machine (blocked): {url}" for url in blocked]
+    problems += [f"kernel: {m[:300]}" for m in page.evaluate("window.kernelErrors")]
+    problems += [f"browser console: {m}" for m in console]
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+def run_all(page: Page, name: str) -> None:
+    """Clear every output, run all cells, wait for the kernel; every code cell ran, in order."""
+    page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    ok = page.evaluate(
+        """async (ms) => {
+            const run = window.jupyterapp.commands.execute('notebook:run-all-cells');
+            const late = new Promise((_, no) => setTimeout(() => no(new Error('late')), ms));
+            try { return await Promise.race([run, late]); } catch (e) { return String(e); }
+        }""",
+        RUN_ALL_WAIT * 1000,
+    )
+    assert ok is True, f"{name}: run all did not finish cleanly within {RUN_ALL_WAIT} s: {ok}"
+    # Widget messages can keep the kernel busy a moment after the last cell.
+    wait_for(page, KERNEL_IDLE, f"the kernel of {name} to be idle after run all", KERNEL_WAIT)
+    counts = page.evaluate(
+        """() => window.jupyterapp.shell.currentWidget.content.widgets
+            .filter(c => c.model.type === 'code').map(c => c.model.executionCount)"""
+    )
+    assert counts == list(range(1, len(counts) + 1)), f"{name}: cells not all run: {counts}"
+
+
+# Cells whose output shows a widget that failed to render, or its plain-text stand-in
+# (Explorer.__repr__, ExerciseWidget.__repr__, ipywidgets' VBox(...)).
+FAILED_WIDGET = re.compile(
+    r"Error displaying widget|model not found|^Interactive chart: |^Exercise ex-\S+ \(.*"
+    r"run this cell to answer it|^VBox\(",
+    re.MULTILINE,
+)
+
+PAGE_STATE = """() => {
+    const nb = window.jupyterapp.shell.currentWidget.content;
+    const cells = nb.widgets.map((c, i) => {
+        const outputs = c.model.type === 'code' ? c.model.outputs.toJSON() : [];
+        const areas = [...c.node.querySelectorAll('.jp-OutputArea-output')];
+        return {
+            i,
+            errors: outputs.filter(o => o.output_type === 'error'
+                || (o.output_type === 'stream' && o.name === 'stderr'))
+                .map(o => o.text || (o.ename + ': ' + o.evalue)),
+            // also inside widgets (an explorer's output area), which the model does not hold
+            rendered_errors: areas.filter(a => ['application/vnd.jupyter.stderr',
+                'application/vnd.jupyter.error'].includes(a.dataset.mimeType))
+                .map(a => a.innerText.slice(0, 300)),
+            alerts: [...c.node.querySelectorAll('.jp-Cell-outputWrapper [role=alert]')]
+                .map(a => a.innerText.slice(0, 300)),
+            texts: areas.map(a => a.innerText),
+            exercises: c.node.querySelectorAll('.analogylab-exercise').length,
+            explorers: [...c.node.querySelectorAll('.analogylab-explorer')].map(e => ({
+                chart: !!e.querySelector('.widget-output img')
+                    && !!e.querySelector('details.analogylab-text-twin'),
+                waiting: !!e.querySelector('.widget-output [role=status]'),
+            })),
+        };
+    });
+    return cells;
+}"""
+
+
+def widget_cells(name: str) -> dict[int, str]:
+    """Cell index -> 'exercise' or 'explorer', for each cell whose last expression makes one."""
+    nb = lessonpage.read(name.removesuffix(".ipynb"))
+    kinds = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        last = lessonpage.last_expression(cell)
+        if re.match(r"(analogylab\.)?exercise\(", last):
+            kinds[i] = "exercise"
+        elif re.match(r"(analogylab\.)?widgets\.\w+_explorer\(", last):
+            kinds[i] = "explorer"
+    return kinds
+
+
+def check_page(page: Page, name: str, console: list[str], blocked: list[str]) -> None:
+    """No error anywhere on the page, and every explorer and exercise rendered."""
+    expected = widget_cells(name)
+    assert "explorer" in expected.values(), f"{name} has no explorer cell (lessonpage rules)"
+
+    def missing(cells: list[dict[str, Any]]) -> list[str]:
+        out = []
+        for i, kind in expected.items():
+            c = cells[i]
+            if kind == "exercise" and c["exercises"] != 1:
+                out.append(f"cell {i}: no exercise widget")
+            if kind == "explorer" and (
+                len(c["explorers"]) != 1 or not any(c["explorers"][0].values())
+            ):
+                out.append(f"cell {i}: no explorer with a chart and twin (or a prompt)")
+        return out
+
+    deadline = time.monotonic() + RENDER_WAIT
+    while True:  # widget views render a moment after the kernel is idle
+        cells = page.evaluate(PAGE_STATE)
+        if not missing(cells) or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(250)
+    problems = missing(cells)
+    for c in cells:
+        where = f"cell {c['i']}"
+        problems += [f"{where}: error or stderr output: {t[:300]}" for t in c["errors"]]
+        problems += [f"{where}: error shown: {t}" for t in c["rendered_errors"]]
+        problems += [f"{where}: alert shown: {t}" for t in c["alerts"]]
+        problems += [
+            f"{where}: widget not rendered: {m.group(0)!r}"
+            for t in c["texts"]
+            if (m := FAILED_WIDGET.search(t))
+        ]
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+    check_quiet(page, name, console, blocked)
+
+
+def chart_state(box: Locator) -> list[str | None]:
+    """The explorer's chart image (its data URL) and text twin, as shown now."""
+    return list(
+        box.evaluate(
+            """b => [b.querySelector('.widget-output img')?.getAttribute('src') ?? null,
+                     b.querySelector('details.analogylab-text-twin')?.textContent ?? null]"""
+        )
+    )
+
+
+def move_control(page: Page, plan: Lesson, name: str) -> None:
+    """Set the lesson's control; the chart image and its text twin must both change."""
+    title = page.get_by_text(plan.explorer, exact=True)
+    box = page.locator(".analogylab-explorer").filter(has=title).first
+    expect(box, f"{name}: an explorer titled {plan.explorer!r}").to_be_visible()
+    box.scroll_into_view_if_needed()
+    for control in plan.before:
+        control.apply(box)
+    wait_for(
+        page,
+        "b => b.querySelector('.widget-output img') && b.querySelector('details summary')",
+        f"{name}: a chart in the explorer {plan.explorer!r}",
+        REACTION_WAIT,
+        arg=box.element_handle(),
+    )
+    src, twin = chart_state(box)
+    plan.change.apply(box)
+    try:
+        page.wait_for_function(
+            """([b, src, twin]) => {
+                const img = b.querySelector('.widget-output img');
+                const t = b.querySelector('details.analogylab-text-twin');
+                return img && t && img.getAttribute('src') !== src && t.textContent !== twin;
+            }""",
+            arg=[box.element_handle(), src, twin],
+            timeout=REACTION_WAIT * 1000,
+        )
+    except PlaywrightTimeout:
+        new_src, new_twin = chart_state(box)
+        pytest.fail(
+            f"{name}: {plan.change} did not redraw the chart within {REACTION_WAIT} s "
+            f"(image changed: {new_src != src}, text twin changed: {new_twin != twin})"
+        )
+
+
+# --- answering an exercise through its controls --------------------------------------------------
+
+
+def bank_answers(exercise_id: str) -> tuple[Any, Any]:
+    """A wrong answer (worth nothing) and the right one, both read from the question bank."""
+    import analogylab
+
+    ex = analogylab.load_bank()[exercise_id]
+    if ex.kind == "single":
+        wrong = next(o.id for o in ex.options if not o.correct)
+        return wrong, next(o.id for o in ex.options if o.correct)
+    if ex.kind == "multiple":
+        return [o.id for o in ex.options if not o.correct], [o.id for o in ex.options if o.correct]
+    if ex.kind == "matching":
+        wrong = {it.id: next(r.id for r in ex.right if r.id != it.match) for it in ex.left}
+        return wrong, {it.id: it.match for it in ex.left}
+    if ex.kind == "numeric":
+        assert ex.low is not None and ex.high is not None
+        right = ex.value if ex.value is not None else (ex.low + ex.high) / 2
+        return ex.low - max(1.0, ex.high - ex.low), right
+    pytest.fail(
+        f"{exercise_id} is a {ex.kind_name}: pick a single, multiple, matching or numeric "
+        "exercise for this lesson in LESSONS"
+    )
+
+
+def fill(box: Locator, exercise_id: str, answer: Any) -> None:
+    """Put ``answer`` into the exercise's controls, as a student would."""
+    from analogylab import load_bank
+    from analogylab.exercise_widgets import option_label
+
+    ex = load_bank()[exercise_id]
+    if ex.kind == "single":
+        box.get_by_role("radio", name=option_label(ex.option(answer)), exact=True).check()
+    elif ex.kind == "multiple":
+        for o in ex.options:
+            box.get_by_role("checkbox", name=option_label(o), exact=True).set_checked(
+                o.id in answer
+            )
+    elif ex.kind == "matching":
+        texts = {r.id: r.text for r in ex.right}
+        for it in ex.left:
+            box.get_by_label(it.text, exact=True).select_option(value=texts[answer[it.id]])
+    else:  # numeric
+        box.get_by_role("textbox").fill(f"{answer:g}")
+
+
+def shows(box: Locator, exercise_id: str, answer: Any) -> bool:
+    """Whether the exercise's controls hold ``answer``."""
+    from analogylab import load_bank
+    from analogylab.exercise_widgets import option_label
+
+    ex = load_bank()[exercise_id]
+    if ex.kind == "single":
+        return box.get_by_role(
+            "radio", name=option_label(ex.option(answer)), exact=True
+        ).is_checked()
+    if ex.kind == "multiple":
+        return all(
+            box.get_by_role("checkbox", name=option_label(o), exact=True).is_checked()
+            == (o.id in answer)
+            for o in ex.options
+        )
+    if ex.kind == "matching":
+        texts = {r.id: r.text for r in ex.right}
+        return all(
+            box.get_by_label(it.text, exact=True).input_value() == texts[answer[it.id]]
+            for it in ex.left
+        )
+    return float(box.get_by_role("textbox").input_value()) == answer
+
+
+def exercise_box(page: Page, exercise_id: str) -> Locator:
+    heading = page.get_by_role("heading", name=re.compile(rf"^Exercise {exercise_id}\b"))
+    box = page.locator(".analogylab-exercise").filter(has=heading)
+    expect(box, f"one exercise {exercise_id} on the page").to_have_count(1)
+    return box
+
+
+def answer_wrong_then_right(page: Page, exercise_id: str) -> Any:
+    """Check a wrong answer, then the right one; the feedback must say so each time."""
+    from analogylab import load_bank
+    from analogylab.grading import grade
+
+    ex = load_bank()[exercise_id]
+    wrong, right = bank_answers(exercise_id)
+    box = exercise_box(page, exercise_id)
+    box.scroll_into_view_if_needed()
+    feedback = box.locator("[role=status]").last
+    assert not feedback.count(), (
+        f"{exercise_id} shows feedback before the test answered it: the lesson answers it in "
+        "code (analogylab.check), so its attempts are not the test's; pick another in LESSONS"
+    )
+    for answer, head in ((wrong, "Not right yet."), (right, "Correct.")):
+        fill(box, exercise_id, answer)
+        box.locator("button").filter(has_text=re.compile(r"^\s*Check\s*$")).click()
+        expect(feedback, f"{exercise_id}: feedback on {answer!r}").to_contain_text(head)
+        expect(feedback).to_contain_text(grade(ex, answer).headline)
+        if head != "Correct.":
+            expect(feedback).to_contain_text(f"Attempt 1 of {ex.attempts}.")
+    return right
+
+
+def check_restored(page: Page, exercise_id: str, right: Any) -> None:
+    """After a new kernel, the exercise shows the last answer and the feedback it got."""
+    box = exercise_box(page, exercise_id)
+    feedback = box.locator("[role=status]").last
+    expect(feedback).to_contain_text("Your last answer, checked")
+    expect(feedback).to_contain_text("Correct.")
+    assert shows(box, exercise_id, right), f"{exercise_id}: the controls lost the last answer"
+
+
+def end_session(lab: LabServer, name: str) -> str | None:
+    """Shut down the lesson's kernel through the REST API; the id of the kernel it had."""
+    for s in lab.api("GET", "/api/sessions"):
+        if s["path"] == f"notebooks/{name}":
+            lab.api("DELETE", f"/api/sessions/{s['id']}")
+            return str(s["kernel"]["id"])
+    return None
+
+
+SCROLLER = "window.jupyterapp.shell.currentWidget.content.outerNode"
+
+
+def screenshot(page: Page, path: Path) -> None:
+    """The whole notebook, top to bottom (the page grows to its height), as a PNG."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(f"() => {SCROLLER}.scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(int(height) + 200, 40000)})
+    page.evaluate(f"() => {{ {SCROLLER}.scrollTop = 0; }}")
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1280, "height": 1000})
+
+
+# --- the test -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", LESSON_FILES, ids=[p.stem for p in LESSON_FILES])
+def test_lesson_in_the_browser(
+    path: Path, committed: dict[Path, str], browser: Browser, lab: LabServer
+) -> None:
+    """Run the lesson, use a chart and an exercise, and find the answer again after a restart."""
+    plan = lesson_plan(path)
+    name = path.name
+    browser.blocked.clear()
+    console: list[str] = []
+    page = browser.context.new_page()
+    page.set_default_timeout(REACTION_WAIT * 1000)
+    page.on("console", lambda m: m.type == "error" and console.append(m.text))
+    page.on("pageerror", lambda e: console.append(f"uncaught: {e}"))
+    page.on("dialog", lambda d: d.accept())  # "leave the page?" on reload: yes
+
+    def websocket(ws: Any) -> None:  # not routed like requests, only seen; JupyterLab's are local
+        if urlsplit(ws.url).hostname != "127.0.0.1":
+            browser.blocked.append(ws.url)
+
+    page.on("websocket", websocket)
+    try:
+        first_kernel = open_lesson(page, lab, name)
+        run_all(page, name)
+        check_page(page, name, console, browser.blocked)
+        move_control(page, plan, name)
+        right = answer_wrong_then_right(page, plan.exercise)
+        check_quiet(page, name, console, browser.blocked)
+        assert end_session(lab, name) == first_kernel
+        assert first_kernel not in {k["id"] for k in lab.api("GET", "/api/kernels")}
+
+        second_kernel = open_lesson(page, lab, name)  # the reload
+        assert second_kernel != first_kernel, "the reloaded lesson kept its old kernel"
+        run_all(page, name)
+        check_page(page, name, console, browser.blocked)
+        check_restored(page, plan.exercise, right)
+        check_quiet(page, name, console, browser.blocked)
+        screenshot(page, SHOTS / f"{path.stem}.png")
+    finally:
+        page.close()
+        end_session(lab, name)
+    assert _sha256(path) == committed[path], f"{name} changed on disk (autosave?)"
