@@ -24,9 +24,11 @@ from analogylab.errors import NotebookError
 __all__ = [
     "NAV_MARKER",
     "Lesson",
+    "cell_tags",
     "lesson_index",
     "lesson_sources",
     "navigation_markdown",
+    "text_of",
 ]
 
 NAV_MARKER = "<!-- analogylab:navigation -->"
@@ -41,6 +43,7 @@ class Lesson:
     number: str  # "01"
     path: Path
     title: str  # "The argument" (the heading up to its first colon)
+    intro: str = ""  # the whole first cell: heading, purpose, goals, time needed
 
     @property
     def label(self) -> str:
@@ -52,9 +55,22 @@ class Lesson:
         return f"[{self.label}]({self.path.name})"
 
 
+def text_of(value: Any) -> str:
+    """A notebook text field as one string (empty if missing).
+
+    nbformat stores a cell's source, a stream's text and a display's
+    ``text/plain`` either as one string or as a list of lines; both are allowed.
+    """
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def cell_tags(cell: dict[str, Any]) -> list[str]:
+    """The tags of a cell, as a new list of strings (empty if it has none)."""
+    return [str(t) for t in cell.get("metadata", {}).get("tags", [])]
+
+
 def _source(cell: dict[str, Any]) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
+    return text_of(cell.get("source", ""))
 
 
 def lesson_index(folder: Path) -> list[Lesson]:
@@ -81,7 +97,7 @@ def lesson_index(folder: Path) -> list[Lesson]:
                 "write the lesson's number and title as its first line",
                 cell=1,
             )
-        lessons.append(Lesson(m.group(1), path, h.group(2).split(":")[0].strip()))
+        lessons.append(Lesson(m.group(1), path, h.group(2).split(":")[0].strip(), first))
     numbers = [les.number for les in lessons]
     dup = next((n for n in numbers if numbers.count(n) > 1), None)
     if dup is not None:

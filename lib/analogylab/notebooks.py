@@ -64,7 +64,7 @@ from typing import Any
 import nbformat
 
 from analogylab.errors import NotebookError
-from analogylab.lessons import NAV_MARKER, lesson_index, navigation_markdown
+from analogylab.lessons import NAV_MARKER, cell_tags, lesson_index, navigation_markdown, text_of
 from analogylab.student import RAISES_TAG, read_notebook
 
 __all__ = [
@@ -76,13 +76,11 @@ __all__ = [
     "WIDGET_VIEW",
     "Finding",
     "TidyReport",
-    "cell_tags",
     "execute_lesson",
     "lesson_files",
     "refresh",
     "resolve_lessons",
     "sources_code",
-    "text_of",
     "tidy",
 ]
 
@@ -179,22 +177,8 @@ def _folder_option(folder: Path, flag: str = "") -> str:
     return f" {flag}{_show(folder)}"
 
 
-def text_of(value: Any) -> str:
-    """A notebook text field as one string (empty if missing).
-
-    nbformat stores a cell's source, a stream's text and a display's
-    ``text/plain`` either as one string or as a list of lines; both are allowed.
-    """
-    return "".join(value) if isinstance(value, list) else str(value or "")
-
-
 def _source(cell: dict[str, Any]) -> str:
     return text_of(cell.get("source", ""))
-
-
-def cell_tags(cell: dict[str, Any]) -> list[str]:
-    """The tags of a cell, as a new list of strings (empty if it has none)."""
-    return [str(t) for t in cell.get("metadata", {}).get("tags", [])]
 
 
 def _new_cell(cell_type: str, source: str) -> Any:

@@ -47,7 +47,6 @@ How a lesson becomes a page, and why:
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 import subprocess
@@ -63,14 +62,8 @@ import mistune
 
 from analogylab._version import __version__
 from analogylab.errors import NotebookError
-from analogylab.lessons import NAV_MARKER, Lesson, lesson_index
-from analogylab.notebooks import (
-    DEFAULT_TIMEOUT,
-    WIDGET_VIEW,
-    cell_tags,
-    execute_lesson,
-    text_of,
-)
+from analogylab.lessons import NAV_MARKER, Lesson, cell_tags, lesson_index, text_of
+from analogylab.notebooks import DEFAULT_TIMEOUT, WIDGET_VIEW, execute_lesson
 from analogylab.student import (
     MARKDOWN_PLACEHOLDER,
     RAISES_TAG,
@@ -760,13 +753,9 @@ def _about(built: str, version: str, *, executed: bool, answers: bool) -> str:
 def _index(lessons: list[Lesson], about: str) -> str:
     rows = []
     for les in lessons:
-        first = ""
-        cells = json.loads(les.path.read_text(encoding="utf-8")).get("cells", [])
-        if cells:
-            first = text_of(cells[0].get("source", ""))
-        heading = _TITLE_LINE.search(first)
-        purpose = _PURPOSE.search(first)
-        needed = _TIME.search(first)
+        heading = _TITLE_LINE.search(les.intro)
+        purpose = _PURPOSE.search(les.intro)
+        needed = _TIME.search(les.intro)
         full = heading.group(1) if heading else les.title
         sub = full.split(":", 1)[1].strip() if ":" in full else ""
         renderer = _Renderer()

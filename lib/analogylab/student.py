@@ -34,6 +34,7 @@ from typing import Any
 import nbformat
 
 from analogylab.errors import NotebookError
+from analogylab.lessons import cell_tags
 
 __all__ = [
     "BEGIN_MARKER",
@@ -189,11 +190,6 @@ def default_notebooks() -> Path:
     return Path(__file__).resolve().parents[2] / "notebooks"
 
 
-def _tags(cell: Any) -> list[str]:
-    """The tags of a cell (a new list)."""
-    return [str(tag) for tag in cell.get("metadata", {}).get("tags", [])]
-
-
 def read_notebook(path: Path, file: str | None = None) -> Any:
     """The notebook at ``path`` as nbformat 4, or NotebookError saying how to recover it.
 
@@ -220,7 +216,7 @@ def _student_edition(teacher: Any, path: Path) -> Any:
     nb = copy.deepcopy(teacher)
     cells: list[Any] = []
     for number, cell in enumerate(nb.cells, start=1):
-        tags = _tags(cell)
+        tags = cell_tags(cell)
         if TEACHER_ONLY_TAG in tags:
             continue
         cell_type = str(cell.get("cell_type", "code"))
