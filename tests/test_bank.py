@@ -670,7 +670,8 @@ def test_a_file_with_a_problem_contributes_nothing(data_copy: Path) -> None:
     assert "ex-96-1" in bank
     assert bank.lessons["96"] == "A test lesson"
     assert {e.id for e in bank.exercises.values() if e.lesson not in ("96", "97")} == {
-        e.id for e in _SHIPPED_BANK.exercises.values()}
+        e.id for e in _SHIPPED_BANK.exercises.values()
+    }
     report = validate(data_copy)
     assert report.exercises == len(_SHIPPED_BANK) + 1
 

@@ -130,7 +130,8 @@ def test_comparison_tables_are_full(ds) -> None:  # type: ignore[no-untyped-def]
     assert set(pairs.dimension_id) == set(ds.dimensions.dimension_id)
     for case in (CASE_80, CASE_18):
         assert set(ds.profiles[ds.profiles.case_id == case].dimension_id) == set(
-            ds.dimensions.dimension_id)
+            ds.dimensions.dimension_id
+        )
 
 
 def test_hypotheses_evidence_and_a_full_rating_matrix(ds) -> None:  # type: ignore[no-untyped-def]
@@ -158,8 +159,15 @@ def test_claims_name_who_makes_them(ds) -> None:  # type: ignore[no-untyped-def]
     assert {"reporter", "commenter"} <= set(ds.claims.claimant_kind)
 
 
-SERIES = ["us-covert-funding", "saudi-funding", "soviet-troops-afghanistan", "soviet-deaths",
-          "us-troops-afghanistan", "us-deaths-afghanistan", "taliban-district-control"]
+SERIES = [
+    "us-covert-funding",
+    "saudi-funding",
+    "soviet-troops-afghanistan",
+    "soviet-deaths",
+    "us-troops-afghanistan",
+    "us-deaths-afghanistan",
+    "taliban-district-control",
+]
 
 
 @pytest.mark.parametrize("series_id", SERIES)
@@ -175,8 +183,10 @@ def test_disagreements_keep_the_range_and_say_who_says_what(ds) -> None:  # type
     assert len(ranged) >= 5
     assert ranged.note.notna().all()
     # Never a quiet average: where the range is open and no single figure was given, value is empty.
-    assert ((s.value.isna()) | ((s.value >= s.low.fillna(s.value))
-                                & (s.value <= s.high.fillna(s.value)))).all()
+    assert (
+        (s.value.isna())
+        | ((s.value >= s.low.fillna(s.value)) & (s.value <= s.high.fillna(s.value)))
+    ).all()
 
 
 def test_contested_events_explain_why(ds) -> None:  # type: ignore[no-untyped-def]
@@ -194,12 +204,14 @@ def test_lookups_and_citations(ds) -> None:  # type: ignore[no-untyped-def]
     cite = ds.cite("ryan-ferris-rotman-2018-kremlins-comeback")
     assert cite.startswith("Missy Ryan; Amie Ferris-Rotman (2018-10-12). Kremlin's comeback")
     assert "- [bill-c-2018-swj-comment] Bill C. (2018-10-12)." in ds.bibliography(
-        ["bill-c-2018-swj-comment"])
+        ["bill-c-2018-swj-comment"]
+    )
 
 
 def test_unknown_id_and_table_messages_suggest(ds) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(UnknownIdError,
-                       match=r"no actor_id 'pakstan' in actors\.csv \(did you mean 'pakistan'\?\)"):
+    with pytest.raises(
+        UnknownIdError, match=r"no actor_id 'pakstan' in actors\.csv \(did you mean 'pakistan'\?\)"
+    ):
         ds.actor("pakstan")
     with pytest.raises(UnknownTableError, match=r"no table 'evnts' \(did you mean 'events'\?\)"):
         ds.evnts  # noqa: B018
@@ -226,11 +238,23 @@ def test_load_table_gives_one_typed_table() -> None:
 
 
 def test_teacher_adds_an_event_to_a_copy(data_copy: Path, ds) -> None:  # type: ignore[no-untyped-def]
-    ce.append_row(data_copy, "events", {
-        "event_id": "e80-test-added", "case_id": CASE_80, "date": "1986-09-01",
-        "precision": "month", "title": "A teacher's event", "description": "Added by a test.",
-        "kind": "arms", "actor_ids": "usa;mujahideen", "contested": "false",
-        "source_ids": ds.sources.source_id.iloc[0], "confidence": "C"})
+    ce.append_row(
+        data_copy,
+        "events",
+        {
+            "event_id": "e80-test-added",
+            "case_id": CASE_80,
+            "date": "1986-09-01",
+            "precision": "month",
+            "title": "A teacher's event",
+            "description": "Added by a test.",
+            "kind": "arms",
+            "actor_ids": "usa;mujahideen",
+            "contested": "false",
+            "source_ids": ds.sources.source_id.iloc[0],
+            "confidence": "C",
+        },
+    )
     assert analogylab.validate(data_copy).ok
     mine = load_dataset(data_copy)
     assert len(mine.events) == len(ds.events) + 1

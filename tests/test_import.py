@@ -24,8 +24,9 @@ PROBE = (
 
 def _probe(cache: Path) -> dict[str, bool]:
     env = {**os.environ, "ANALOGYLAB_CACHE": str(cache)}
-    out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
+    ).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 

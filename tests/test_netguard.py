@@ -51,8 +51,13 @@ def test_loopback_is_allowed() -> None:
 @pytest.mark.slow
 def test_subprocesses_are_guarded_too(private_log: Path) -> None:
     code = "import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)"
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       env=os.environ.copy(), check=False)
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=False,
+    )
     assert r.returncode != 0
     assert "NetworkBlockedError" in r.stderr
     assert "192.0.2.1:80" in private_log.read_text()
@@ -70,9 +75,10 @@ def test_lesson_kernels_are_guarded(private_log: Path) -> None:
             "import urllib.request\n"
             "try:\n    urllib.request.urlopen('http://192.0.2.1/', timeout=1)\n"
             "except Exception as e:\n    print(type(e).__name__, e)",
-            output_hook=outputs.append, timeout=60)
-        text = "".join(m["content"].get("text", "") for m in outputs
-                       if m["msg_type"] == "stream")
+            output_hook=outputs.append,
+            timeout=60,
+        )
+        text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -47,8 +47,9 @@ def test_keys_and_rules_name_real_fields(res) -> None:  # type: ignore[no-untype
             assert col in PKG.resource(target).field_names
 
 
-@pytest.mark.parametrize("res", [r for r in PKG.resources if r.name != "sources"],
-                         ids=lambda r: r.name)
+@pytest.mark.parametrize(
+    "res", [r for r in PKG.resources if r.name != "sources"], ids=lambda r: r.name
+)
 def test_every_citing_table_requires_sources_and_a_grade(res) -> None:  # type: ignore[no-untyped-def]
     src = res.field("source_ids")
     assert src.required and src.references == ("sources", "source_id")

@@ -24,6 +24,7 @@ Mutation = Callable[[Path], None]
 def _dup_key(table: str, column: str) -> Mutation:
     def m(d: Path) -> None:
         ce.set_cell(d, table, 3, column, ce.get(d, table, 2, column))
+
     return m
 
 
@@ -36,6 +37,7 @@ def _cells(table: str, **values: str) -> Mutation:
     def m(d: Path) -> None:
         for col, v in values.items():
             ce.set_cell(d, table, 2, col, v)
+
     return m
 
 
@@ -62,10 +64,19 @@ def _same_cases(d: Path) -> None:
 
 
 def _rating_across_cases(d: Path) -> None:
-    ce.append_row(d, "hypotheses", {
-        "hypothesis_id": "h-test-1980s", "case_id": "us-mujahideen-1980s",
-        "label": "A 1980s hypothesis", "statement": "Added by a test.", "held_by": "a test",
-        "source_ids": ce.get(d, "sources", 2, "source_id"), "confidence": "C"})
+    ce.append_row(
+        d,
+        "hypotheses",
+        {
+            "hypothesis_id": "h-test-1980s",
+            "case_id": "us-mujahideen-1980s",
+            "label": "A 1980s hypothesis",
+            "statement": "Added by a test.",
+            "held_by": "a test",
+            "source_ids": ce.get(d, "sources", 2, "source_id"),
+            "confidence": "C",
+        },
+    )
     ce.set_cell(d, "ratings", 2, "hypothesis_id", "h-test-1980s")
 
 
@@ -76,89 +87,274 @@ def _bad_json(d: Path) -> None:
 
 # (id, mutation, file, row, column, words the message must contain)
 CORPUS: list[tuple[str, Mutation, str, int | None, str | None, str]] = [
-    ("unknown-column", lambda d: ce.rename_column(d, "events", "title", "titel"),
-     "events.csv", 1, "titel", "unknown column 'titel' (did you mean 'title'?)"),
-    ("missing-column", lambda d: ce.drop_column(d, "events", "kind"),
-     "events.csv", 1, "kind", "missing column 'kind'"),
-    ("missing-required-value", _cells("events", title=""),
-     "events.csv", 2, "title", "a required value is missing"),
-    ("missing-source-ids", _cells("goals", source_ids=""),
-     "goals.csv", 2, "source_ids", "a required value is missing"),
-    ("impossible-date", _cells("events", date="1979-02-30", precision="day"),
-     "events.csv", 2, "date", "'1979-02-30' is not a valid date"),
-    ("date-in-wrong-format", _cells("events", date="24/12/1979"),
-     "events.csv", 2, "date", "'24/12/1979' is not a valid date"),
-    ("number-with-thousands-separator", _cells("series", value="1,000"),
-     "series.csv", 2, "value", "'1,000' is not a valid number"),
-    ("number-with-unit", _cells("series", value="$630"),
-     "series.csv", 2, "value", "'$630' is not a valid number"),
-    ("year-not-whole", _cells("series", year="1985.5"),
-     "series.csv", 2, "year", "'1985.5' is not a valid whole number"),
-    ("boolean-not-true-false", _cells("events", contested="maybe"),
-     "events.csv", 2, "contested", "'maybe' is not a valid true/false"),
-    ("duplicate-id", _dup_key("events", "event_id"),
-     "events.csv", 3, "event_id", "duplicate id"),
-    ("duplicate-composite-key", _dup_pair,
-     "roles.csv", 3, "case_id+actor_id", "duplicate id"),
-    ("dangling-reference", _cells("events", case_id="no-such-case"),
-     "events.csv", 2, "case_id", "case_id='no-such-case' does not match any row of cases.csv"),
-    ("dangling-composite-reference", _cells("goals", actor_id="nobody"),
-     "goals.csv", 2, "case_id+actor_id", "does not match any row of roles.csv"),
-    ("source-not-in-sources", _cells("events", source_ids="no-such-source"),
-     "events.csv", 2, "source_ids", "'no-such-source' is not among the source_id values"),
-    ("one-of-several-sources-unknown",
-     lambda d: ce.set_cell(d, "actors", 2, "source_ids",
-                           ce.get(d, "actors", 2, "source_ids") + ";made-up-2020"),
-     "actors.csv", 2, "source_ids", "'made-up-2020' is not among the source_id values"),
-    ("actor-list-unknown", _cells("events", actor_ids="usa;martians"),
-     "events.csv", 2, "actor_ids", "'martians' is not among the actor_id values"),
-    ("kind-outside-vocabulary", _cells("events", kind="invasion"),
-     "events.csv", 2, "kind", "'invasion' is not an allowed value"),
-    ("confidence-outside-vocabulary", _cells("actors", confidence="D"),
-     "actors.csv", 2, "confidence", "'D' is not an allowed value"),
-    ("rating-outside-vocabulary", _cells("ratings", rating="++"),
-     "ratings.csv", 2, "rating", "'++' is not an allowed value"),
-    ("id-with-space-and-capitals", _cells("dimensions", dimension_id="Scale of Aid"),
-     "dimensions.csv", 2, "dimension_id", "'Scale of Aid' is not a valid id"),
-    ("weight-out-of-range", _cells("dimensions", default_weight="5"),
-     "dimensions.csv", 2, "default_weight", "5 is out of range"),
+    (
+        "unknown-column",
+        lambda d: ce.rename_column(d, "events", "title", "titel"),
+        "events.csv",
+        1,
+        "titel",
+        "unknown column 'titel' (did you mean 'title'?)",
+    ),
+    (
+        "missing-column",
+        lambda d: ce.drop_column(d, "events", "kind"),
+        "events.csv",
+        1,
+        "kind",
+        "missing column 'kind'",
+    ),
+    (
+        "missing-required-value",
+        _cells("events", title=""),
+        "events.csv",
+        2,
+        "title",
+        "a required value is missing",
+    ),
+    (
+        "missing-source-ids",
+        _cells("goals", source_ids=""),
+        "goals.csv",
+        2,
+        "source_ids",
+        "a required value is missing",
+    ),
+    (
+        "impossible-date",
+        _cells("events", date="1979-02-30", precision="day"),
+        "events.csv",
+        2,
+        "date",
+        "'1979-02-30' is not a valid date",
+    ),
+    (
+        "date-in-wrong-format",
+        _cells("events", date="24/12/1979"),
+        "events.csv",
+        2,
+        "date",
+        "'24/12/1979' is not a valid date",
+    ),
+    (
+        "number-with-thousands-separator",
+        _cells("series", value="1,000"),
+        "series.csv",
+        2,
+        "value",
+        "'1,000' is not a valid number",
+    ),
+    (
+        "number-with-unit",
+        _cells("series", value="$630"),
+        "series.csv",
+        2,
+        "value",
+        "'$630' is not a valid number",
+    ),
+    (
+        "year-not-whole",
+        _cells("series", year="1985.5"),
+        "series.csv",
+        2,
+        "year",
+        "'1985.5' is not a valid whole number",
+    ),
+    (
+        "boolean-not-true-false",
+        _cells("events", contested="maybe"),
+        "events.csv",
+        2,
+        "contested",
+        "'maybe' is not a valid true/false",
+    ),
+    ("duplicate-id", _dup_key("events", "event_id"), "events.csv", 3, "event_id", "duplicate id"),
+    ("duplicate-composite-key", _dup_pair, "roles.csv", 3, "case_id+actor_id", "duplicate id"),
+    (
+        "dangling-reference",
+        _cells("events", case_id="no-such-case"),
+        "events.csv",
+        2,
+        "case_id",
+        "case_id='no-such-case' does not match any row of cases.csv",
+    ),
+    (
+        "dangling-composite-reference",
+        _cells("goals", actor_id="nobody"),
+        "goals.csv",
+        2,
+        "case_id+actor_id",
+        "does not match any row of roles.csv",
+    ),
+    (
+        "source-not-in-sources",
+        _cells("events", source_ids="no-such-source"),
+        "events.csv",
+        2,
+        "source_ids",
+        "'no-such-source' is not among the source_id values",
+    ),
+    (
+        "one-of-several-sources-unknown",
+        lambda d: ce.set_cell(
+            d, "actors", 2, "source_ids", ce.get(d, "actors", 2, "source_ids") + ";made-up-2020"
+        ),
+        "actors.csv",
+        2,
+        "source_ids",
+        "'made-up-2020' is not among the source_id values",
+    ),
+    (
+        "actor-list-unknown",
+        _cells("events", actor_ids="usa;martians"),
+        "events.csv",
+        2,
+        "actor_ids",
+        "'martians' is not among the actor_id values",
+    ),
+    (
+        "kind-outside-vocabulary",
+        _cells("events", kind="invasion"),
+        "events.csv",
+        2,
+        "kind",
+        "'invasion' is not an allowed value",
+    ),
+    (
+        "confidence-outside-vocabulary",
+        _cells("actors", confidence="D"),
+        "actors.csv",
+        2,
+        "confidence",
+        "'D' is not an allowed value",
+    ),
+    (
+        "rating-outside-vocabulary",
+        _cells("ratings", rating="++"),
+        "ratings.csv",
+        2,
+        "rating",
+        "'++' is not an allowed value",
+    ),
+    (
+        "id-with-space-and-capitals",
+        _cells("dimensions", dimension_id="Scale of Aid"),
+        "dimensions.csv",
+        2,
+        "dimension_id",
+        "'Scale of Aid' is not a valid id",
+    ),
+    (
+        "weight-out-of-range",
+        _cells("dimensions", default_weight="5"),
+        "dimensions.csv",
+        2,
+        "default_weight",
+        "5 is out of range",
+    ),
     ("not-utf8", _not_utf8, "sources.csv", 3, None, "not UTF-8"),
-    ("empty-file", lambda d: (d / "claims.csv").write_text(""),
-     "claims.csv", None, None, "the file is empty"),
-    ("missing-file", lambda d: (d / "dimensions.csv").unlink(),
-     "dimensions.csv", None, None, "the file is missing"),
-    ("extra-unquoted-comma", _extra_cell,
-     "actors.csv", 2, None, "more cells than the header"),
-    ("range-reversed", _cells("series", value="", low="10", high="5"),
-     "series.csv", 2, "high", "high (5) is less than low (10)"),
-    ("no-figure", _cells("series", value="", low="", high=""),
-     "series.csv", 2, "value", "no figure given"),
-    ("half-a-range", _cells("series", value="5", low="1", high=""),
-     "series.csv", 2, "high", "high is missing"),
-    ("date-more-exact-than-precision", _cells("events", date="1979-12-24", precision="month"),
-     "events.csv", 2, "date", "more exact than its precision 'month'"),
-    ("end-before-start",
-     _cells("events", date="1980-01-02", precision="day", end_date="1980-01-01"),
-     "events.csv", 2, "end_date", "end_date (1980-01-01) is less than date (1980-01-02)"),
-    ("contested-without-note", _cells("events", contested="true", note=""),
-     "events.csv", 2, "note", "contested is true but note is empty"),
-    ("evidence-after-analysis-date", _cells("evidence", date="2021-08-15", precision="day"),
-     "evidence.csv", 2, "date", "is after the analysis_date"),
-    ("milestone-before-analysis-date",
-     _cells("milestones", event_id="e18-2015-12-kabulov-coincide"),
-     "milestones.csv", 2, "event_id", "not after the analysis_date of case 'russia-taliban-2018'"),
-    ("comparison-of-a-case-with-itself", _same_cases,
-     "counterparts.csv", 2, "case_b", "are both"),
-    ("rating-across-cases", _rating_across_cases,
-     "ratings.csv", 2, "hypothesis_id", "belongs to case"),
+    (
+        "empty-file",
+        lambda d: (d / "claims.csv").write_text(""),
+        "claims.csv",
+        None,
+        None,
+        "the file is empty",
+    ),
+    (
+        "missing-file",
+        lambda d: (d / "dimensions.csv").unlink(),
+        "dimensions.csv",
+        None,
+        None,
+        "the file is missing",
+    ),
+    ("extra-unquoted-comma", _extra_cell, "actors.csv", 2, None, "more cells than the header"),
+    (
+        "range-reversed",
+        _cells("series", value="", low="10", high="5"),
+        "series.csv",
+        2,
+        "high",
+        "high (5) is less than low (10)",
+    ),
+    (
+        "no-figure",
+        _cells("series", value="", low="", high=""),
+        "series.csv",
+        2,
+        "value",
+        "no figure given",
+    ),
+    (
+        "half-a-range",
+        _cells("series", value="5", low="1", high=""),
+        "series.csv",
+        2,
+        "high",
+        "high is missing",
+    ),
+    (
+        "date-more-exact-than-precision",
+        _cells("events", date="1979-12-24", precision="month"),
+        "events.csv",
+        2,
+        "date",
+        "more exact than its precision 'month'",
+    ),
+    (
+        "end-before-start",
+        _cells("events", date="1980-01-02", precision="day", end_date="1980-01-01"),
+        "events.csv",
+        2,
+        "end_date",
+        "end_date (1980-01-01) is less than date (1980-01-02)",
+    ),
+    (
+        "contested-without-note",
+        _cells("events", contested="true", note=""),
+        "events.csv",
+        2,
+        "note",
+        "contested is true but note is empty",
+    ),
+    (
+        "evidence-after-analysis-date",
+        _cells("evidence", date="2021-08-15", precision="day"),
+        "evidence.csv",
+        2,
+        "date",
+        "is after the analysis_date",
+    ),
+    (
+        "milestone-before-analysis-date",
+        _cells("milestones", event_id="e18-2015-12-kabulov-coincide"),
+        "milestones.csv",
+        2,
+        "event_id",
+        "not after the analysis_date of case 'russia-taliban-2018'",
+    ),
+    ("comparison-of-a-case-with-itself", _same_cases, "counterparts.csv", 2, "case_b", "are both"),
+    (
+        "rating-across-cases",
+        _rating_across_cases,
+        "ratings.csv",
+        2,
+        "hypothesis_id",
+        "belongs to case",
+    ),
     ("broken-datapackage-json", _bad_json, "datapackage.json", None, None, "not valid JSON"),
 ]
 
 
 def _match(problems, file, row, column, words):  # type: ignore[no-untyped-def]
-    return [p for p in problems
-            if Path(p.file).name == file and (row is None or p.row == row)
-            and (column is None or p.column == column) and words in p.message]
+    return [
+        p
+        for p in problems
+        if Path(p.file).name == file
+        and (row is None or p.row == row)
+        and (column is None or p.column == column)
+        and words in p.message
+    ]
 
 
 def test_shipped_data_is_valid(shipped: Path) -> None:
@@ -173,13 +369,20 @@ def test_corpus_is_large_enough() -> None:
     assert len({c[0] for c in CORPUS}) == len(CORPUS)
 
 
-@pytest.mark.parametrize(("mutate", "file", "row", "column", "words"),
-                         [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS])
+@pytest.mark.parametrize(
+    ("mutate", "file", "row", "column", "words"),
+    [c[1:] for c in CORPUS],
+    ids=[c[0] for c in CORPUS],
+)
 def test_broken_data_is_reported_where_it_is(  # noqa: PLR0917  (pytest passes parameters by position)
-                                              data_copy: Path, mutate: Mutation, file: str,
-                                              row: int | None, column: str | None,
-                                              words: str,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+    data_copy: Path,
+    mutate: Mutation,
+    file: str,
+    row: int | None,
+    column: str | None,
+    words: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     mutate(data_copy)
     report = validate(data_copy)
     assert not report.ok
@@ -228,7 +431,8 @@ def test_location_format() -> None:
     p = Problem("data/events.csv", 7, "date", "'x' is not a valid date", "write YYYY-MM-DD")
     assert str(p) == "data/events.csv:7:date: 'x' is not a valid date; write YYYY-MM-DD"
     assert str(Problem("data/claims.csv", None, None, "the file is empty", "add a header")) == (
-        "data/claims.csv: the file is empty; add a header")
+        "data/claims.csv: the file is empty; add a header"
+    )
 
 
 @pytest.mark.slow
