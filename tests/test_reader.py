@@ -22,7 +22,7 @@ from analogylab.cli import main
 from analogylab.errors import NotebookError
 from analogylab.exercises import load_bank
 from analogylab.lessons import lesson_index
-from analogylab.reader import GENERATOR, ReaderSite, build_html
+from analogylab.reader import EDITION_NOTE, GENERATOR, ReaderSite, build_html
 from analogylab.student import BEGIN_MARKER, END_MARKER, default_notebooks
 
 LESSONS = default_notebooks()
@@ -211,6 +211,9 @@ def test_pages_have_landmarks_title_and_lesson_navigation(stored: ReaderSite) ->
             assert landmark in page, (les.path.name, landmark)
         assert page.count("<style>") == 1
         assert '<a href="index.html">Contents</a>' in page
+        # what "run the cell below" means on a page: said once, right after the title
+        assert page.count(EDITION_NOTE) == 1
+        assert page.index("<h1") < page.index(EDITION_NOTE) < page.index("<h2")
         prev = f'rel="prev" href="{lessons[i - 1].path.stem}.html"' if i else 'rel="prev"'
         nxt = f'rel="next" href="{lessons[i + 1].path.stem}.html"' if i + 1 < len(lessons) else ""
         assert (prev in page) == (i > 0)

@@ -37,7 +37,7 @@ import pandas as pd
 
 from analogylab.data import Dataset
 from analogylab.errors import AnalogylabError, UnknownIdError
-from analogylab.validate import _suggest
+from analogylab.validate import did_you_mean
 
 __all__ = [
     "KHONG_JOBS",
@@ -210,7 +210,7 @@ def dimension_weights(ds: Dataset, weights: Mapping[str, float] | None = None) -
     out = {d: float(w) for d, w in zip(dims.dimension_id, dims.default_weight, strict=True)}
     for key, value in (weights or {}).items():
         if key not in out:
-            raise UnknownIdError(f"no dimension '{key}' in dimensions.csv{_suggest(key, out)}")
+            raise UnknownIdError(f"no dimension '{key}' in dimensions.csv{did_you_mean(key, out)}")
         try:
             w = float(value)
         except (TypeError, ValueError):

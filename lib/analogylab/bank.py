@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from analogylab.validate import Problem, _display, _suggest
+from analogylab.validate import Problem, did_you_mean, display_path
 
 __all__ = [
     "KINDS",
@@ -367,7 +367,7 @@ class _Reader:
                     m.key_lines.get(key, m.line),
                     _join(where, key),
                     f"unknown field `{key}`",
-                    f"check the spelling{_suggest(key, allowed)}; allowed here: "
+                    f"check the spelling{did_you_mean(key, allowed)}; allowed here: "
                     + ", ".join(sorted(allowed)),
                 )
 
@@ -414,7 +414,7 @@ class _Reader:
                 self.line_of(m, "kind"),
                 f"{where}.kind",
                 f"kind {kind!r} is not one of ours",
-                f"use one of: {', '.join(KINDS)}{_suggest(str(kind), KINDS)}",
+                f"use one of: {', '.join(KINDS)}{did_you_mean(str(kind), KINDS)}",
             )
             self.unknown(m, set().union(_COMMON, *_FIELDS.values()), where)
             return None
@@ -458,7 +458,7 @@ class _Reader:
                         self.line_of(m, "sources"),
                         f"{where}.sources",
                         f"source {s!r} is not in sources.csv",
-                        f"add it to sources.csv or fix the id{_suggest(s, self.source_ids)}",
+                        f"add it to sources.csv or fix the id{did_you_mean(s, self.source_ids)}",
                     )
         ex: dict[str, Any] = {
             "id": ex_id,
@@ -518,7 +518,7 @@ class _Reader:
                         f"{where}.left[{it.pos}].match",
                         f"{it.match!r} is not an id in `right`",
                         f"use one of: {', '.join(sorted(right_ids))}"
-                        f"{_suggest(it.match, right_ids)}",
+                        f"{did_you_mean(it.match, right_ids)}",
                     )
             ex["left"], ex["right"] = left, right_items
         elif kind == "ordering":
@@ -665,7 +665,7 @@ class _Reader:
                     m.key_lines.get(k, m.line),
                     f"{where}.{k}",
                     f"{k!r} is not a {what} id",
-                    f"use the ids in `{what}s`{_suggest(k, known)}",
+                    f"use the ids in `{what}s`{did_you_mean(k, known)}",
                 )
 
     def _cells(
@@ -868,7 +868,7 @@ def read_bank(data_root: Path) -> Bank:
     source_ids = _source_ids(data_root)
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.y*ml")):
-        file = _display(folder, path.name)
+        file = display_path(folder, path.name)
         before = len(problems)
         lesson, title, exs = _read_file(path, file, problems, source_ids, seen)
         if len(problems) > before:

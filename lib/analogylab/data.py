@@ -39,7 +39,7 @@ import pandas as pd
 from analogylab._version import __version__
 from analogylab.errors import DataValidationError, UnknownIdError, UnknownTableError
 from analogylab.schema import Package, Resource, read_package
-from analogylab.validate import _suggest, find_data, validate
+from analogylab.validate import did_you_mean, find_data, validate
 
 __all__ = ["Dataset", "load_dataset", "load_table"]
 
@@ -165,7 +165,7 @@ class Dataset:
             return self.tables[name]
         except KeyError:
             raise UnknownTableError(
-                f"no table '{name}'{_suggest(name, self.tables)}; the tables are: "
+                f"no table '{name}'{did_you_mean(name, self.tables)}; the tables are: "
                 + ", ".join(self.tables)
             ) from None
 
@@ -245,7 +245,7 @@ class Dataset:
         hits = df[df[pk[0]] == key]
         if hits.empty:
             raise UnknownIdError(
-                f"no {pk[0]} '{key}' in {table}.csv{_suggest(key, df[pk[0]].astype(str))}"
+                f"no {pk[0]} '{key}' in {table}.csv{did_you_mean(key, df[pk[0]].astype(str))}"
             )
         row = hits.iloc[0].copy()
         row.name = key

@@ -17,7 +17,7 @@ from analogylab.bank import Bank, Exercise, read_bank
 from analogylab.errors import ExerciseBankError, UnknownIdError
 from analogylab.grading import Graded, grade
 from analogylab.store import AnswerStore, Attempt, open_store
-from analogylab.validate import _suggest, find_data
+from analogylab.validate import did_you_mean, find_data
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,7 +68,8 @@ def get_exercise(exercise_id: str, path: str | os.PathLike[str] | None = None) -
     bank = load_bank(path)
     if exercise_id not in bank:
         raise UnknownIdError(
-            f"no exercise {exercise_id!r} in the bank{_suggest(str(exercise_id), bank.exercises)}"
+            f"no exercise {exercise_id!r} in the bank"
+            f"{did_you_mean(str(exercise_id), bank.exercises)}"
             "; ids look like ex-02-3 (lesson 02, question 3)"
         )
     return bank[exercise_id]

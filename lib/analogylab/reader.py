@@ -284,6 +284,16 @@ class _Site:
 # --- one lesson page --------------------------------------------------------------------
 
 
+# The lessons speak to someone in JupyterLab ("Run the cell below"); the page says once, at the
+# top, what that means here.
+EDITION_NOTE = (
+    '<p class="note edition">This is the reader edition: nothing on this page runs. Where the '
+    "lesson asks you to run a cell, what that cell showed is already here, below its code "
+    "(folded under \u201cCode\u201d). To move the charts and have your answers checked, open "
+    'the lesson in JupyterLab: see <a href="index.html#about">About this edition</a>.</p>\n'
+)
+
+
 class _Page:
     """The HTML of one lesson: its cells, outputs and widgets."""
 
@@ -308,7 +318,9 @@ class _Page:
     # -- cells --
 
     def body(self) -> str:
-        return "".join(self.cell(c, n) for n, c in enumerate(self.nb.cells, start=1))
+        """The cells as HTML, with the edition's note after the first (the lesson's title)."""
+        cells = [self.cell(c, n) for n, c in enumerate(self.nb.cells, start=1)]
+        return "".join([*cells[:1], EDITION_NOTE, *cells[1:]])
 
     def cell(self, cell: Any, number: int) -> str:
         where = f"{self.file}, cell {number}"
@@ -682,6 +694,7 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 .how { color: var(--muted); font-size: .92rem; }
 .worksheet td { min-width: 5rem; height: 2rem; }
 .note, .unlinked code { color: var(--muted); }
+.edition { border-left: 4px solid var(--line); padding-left: .6rem; }
 .lessons { padding-left: 0; list-style: none; }
 .lessons li + li { border-top: 1px solid var(--line); }
 .lessons li { padding: .4rem 0; }

@@ -31,7 +31,14 @@ from typing import Any
 from analogylab.errors import DataNotFoundError, DataPackageError
 from analogylab.schema import Field, Package, Resource, read_package
 
-__all__ = ["Problem", "ValidationReport", "find_data", "validate"]
+__all__ = [
+    "Problem",
+    "ValidationReport",
+    "did_you_mean",
+    "display_path",
+    "find_data",
+    "validate",
+]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -134,7 +141,8 @@ def find_data(path: str | os.PathLike[str] | None = None) -> Path:
     )
 
 
-def _display(root: Path, name: str) -> str:
+def display_path(root: Path, name: str) -> str:
+    """The file ``root / name`` as messages name it: relative to the working folder if it can be."""
     p = root / name
     try:
         return os.path.relpath(p)
@@ -142,7 +150,8 @@ def _display(root: Path, name: str) -> str:
         return str(p)
 
 
-def _suggest(value: str, choices: Iterable[str]) -> str:
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)``, x the closest of ``choices`` to a misspelt ``value``; or ``""``."""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -170,7 +179,7 @@ class _Table:
 
 
 def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | None:
-    file = _display(root, res.path)
+    file = display_path(root, res.path)
     try:
         raw = (root / res.path).read_bytes()
     except FileNotFoundError:
@@ -252,7 +261,7 @@ def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | 
                     file,
                     1,
                     h,
-                    f"unknown column '{h}'{_suggest(h, expected)}",
+                    f"unknown column '{h}'{did_you_mean(h, expected)}",
                     f"rename it to one of the schema's columns ({', '.join(expected)}), or add "
                     "the column to datapackage.json first (CONTRIBUTING.md, 'Add a column')",
                     "extra-label",
@@ -322,7 +331,7 @@ def _constraint_problem(  # noqa: PLR0917
             file,
             row,
             col,
-            f"'{cell}' is not an allowed value{_suggest(str(cell), fld.enum)}",
+            f"'{cell}' is not an allowed value{did_you_mean(str(cell), fld.enum)}",
             f"use one of: {_choices(fld.enum)}",
             "not-allowed",
         )
@@ -726,7 +735,7 @@ def _own_rules(tables: dict[str, _Table], problems: list[Problem]) -> None:
                                 rownum,
                                 fld.name,
                                 f"'{item}' is not among the {target_col} values of "
-                                f"{target_name}.csv{_suggest(item, keys)}",
+                                f"{target_name}.csv{did_you_mean(item, keys)}",
                                 f"add it to {target_name}.csv first, or correct the id",
                                 "unknown-reference",
                             )
@@ -748,13 +757,13 @@ def validate(
     report. Raises DataNotFoundError only when there is no data package at all.
     """
     root = find_data(path)
-    report = ValidationReport(path=Path(_display(root.parent, root.name)))
+    report = ValidationReport(path=Path(display_path(root.parent, root.name)))
     try:
         pkg = read_package(root)
     except DataPackageError as e:
         report.problems.append(
             Problem(
-                _display(root, "datapackage.json"),
+                display_path(root, "datapackage.json"),
                 e.line,
                 None if e.column is None else str(e.column),
                 e.message,
@@ -773,7 +782,7 @@ def validate(
     if tables:
         _frictionless_pass(pkg, tables, problems)
     _own_rules(tables, problems)
-    order = {_display(root, r.path): i for i, r in enumerate(pkg.resources)}
+    order = {display_path(root, r.path): i for i, r in enumerate(pkg.resources)}
     report.problems = sorted(
         set(problems), key=lambda p: (order.get(p.file, 99), p.row or 0, p.column or "", p.message)
     )
