@@ -342,6 +342,7 @@ def kernel_message(payload: str | bytes) -> dict[str, Any] | None:
     return {
         "channel": part[0].decode(),
         "header": json.loads(part[1]),
+        "parent_header": json.loads(part[2]),
         "content": json.loads(part[4]),
     }
 
@@ -359,6 +360,8 @@ class Watch:
     console: list[str] = field(default_factory=list)
     kernel: list[str] = field(default_factory=list)
     probes: set[str] = field(default_factory=set)
+    requests: dict[str, str] = field(default_factory=dict)  # msg_id -> what the page asked
+    where: list[str] = field(default_factory=list)  # for each of ``kernel``: in reply to what
     heard: int = 0  # iopub messages read: none would mean the frames are no longer understood
 
     def websocket(self, ws: Any) -> None:
@@ -372,9 +375,17 @@ class Watch:
     def sent(self, payload: str | bytes) -> None:
         """Note the widget manager's probe for widget state (sent when a kernel connects)."""
         msg = kernel_message(payload)
+        if not msg:
+            return
+        kind, content = msg["header"]["msg_type"], msg["content"]
+        if kind == "execute_request":
+            first = next((ln for ln in content["code"].splitlines() if ln.strip()), "")
+            self.requests[msg["header"]["msg_id"]] = f"running the cell that begins {first!r}"
+        elif kind == "comm_msg":
+            method = content.get("data", {}).get("method", "?")
+            self.requests[msg["header"]["msg_id"]] = f"a widget message ({method})"
         if (
-            msg
-            and msg["header"]["msg_type"] == "comm_open"
+            msg["header"]["msg_type"] == "comm_open"
             and msg["content"].get("target_name") == "jupyter.widget.control"
         ):
             self.probes.add(msg["content"]["comm_id"])
@@ -386,10 +397,14 @@ class Watch:
             return
         self.heard += 1
         kind, content = msg["header"]["msg_type"], msg["content"]
+        parent = msg.get("parent_header") or {}
+        where = self.requests.get(parent.get("msg_id", ""), parent.get("msg_type", "no request"))
         if kind == "error":
             self.kernel.append(f"{content['ename']}: {content['evalue']}")
+            self.where.append(where)
         elif kind == "stream" and content.get("name") == "stderr":
             self.kernel.append(content["text"])
+            self.where.append(where)
 
     def probe_noise(self, text: str) -> bool:
         """Whether ``text`` is only ipykernel's log of the widget manager's probe of a new kernel.
@@ -412,7 +427,11 @@ class Watch:
     def problems(self) -> list[str]:
         """What went wrong so far, one line each."""
         problems = [f"request off this machine (blocked): {url}" for url in self.blocked]
-        problems += [f"kernel: {m[:300]}" for m in self.kernel if not self.probe_noise(m)]
+        problems += [
+            f"kernel ({where}): {m[:300]}"
+            for m, where in zip(self.kernel, self.where, strict=True)
+            if not self.probe_noise(m)
+        ]
         return problems + [f"browser console: {m}" for m in self.console]
 
 
@@ -772,19 +791,30 @@ def test_lesson_in_the_browser(
 # --- the watch itself (no browser needed) --------------------------------------------------------
 
 
-def _frame(channel: str, msg_type: str, content: dict[str, Any]) -> bytes:
+def _frame(
+    channel: str, msg_type: str, content: dict[str, Any], msg_id: str = "", parent: str = ""
+) -> bytes:
     """A kernel websocket frame, made by jupyter_server's own v1 serializer."""
     from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
-    msg = {"header": {"msg_type": msg_type}, "parent_header": {}, "metadata": {}}
-    msg["content"] = content
+    msg = {
+        "header": {"msg_type": msg_type, "msg_id": msg_id},
+        "parent_header": {"msg_type": "execute_request", "msg_id": parent} if parent else {},
+        "metadata": {},
+        "content": content,
+    }
     return serialize_msg_to_ws_v1(msg, channel, pack=lambda o: json.dumps(o).encode())
 
 
 def test_kernel_frames_are_read_in_both_protocols() -> None:
     content = {"name": "stderr", "text": "oops\n"}
-    binary = kernel_message(_frame("iopub", "stream", content))
-    assert binary == {"channel": "iopub", "header": {"msg_type": "stream"}, "content": content}
+    binary = kernel_message(_frame("iopub", "stream", content, msg_id="m2", parent="m1"))
+    assert binary == {
+        "channel": "iopub",
+        "header": {"msg_type": "stream", "msg_id": "m2"},
+        "parent_header": {"msg_type": "execute_request", "msg_id": "m1"},
+        "content": content,
+    }
     text = {"channel": "iopub", "header": {"msg_type": "stream"}, "content": content}
     assert kernel_message(json.dumps(text)) == text
     assert kernel_message(b"\x01" + bytes(7)) is None  # too few parts to be a message
@@ -808,15 +838,16 @@ def test_watch_excuses_only_the_widget_probe_of_this_page() -> None:
 
     stderr("No such comm: bbb\n")  # a widget's own comm, not the probe: a real fault
     stderr("No such comm: aaa\nTraceback (most recent call last):\n")  # more than the probe
-    watch.received(
-        _frame("iopub", "error", {"ename": "ValueError", "evalue": "bad", "traceback": []})
-    )
+    run = {"code": "\n  import analogylab\nds = analogylab.load_dataset()"}
+    watch.sent(_frame("shell", "execute_request", run, msg_id="run-1"))
+    error = {"ename": "ValueError", "evalue": "bad", "traceback": []}
+    watch.received(_frame("iopub", "error", error, parent="run-1"))
     watch.console.append("404 (Not Found)")
     watch.blocked.append("https://example.org/x.js")
     assert watch.problems() == [
         "request off this machine (blocked): https://example.org/x.js",
-        "kernel: No such comm: bbb\n",
-        "kernel: No such comm: aaa\nTraceback (most recent call last):\n",
-        "kernel: ValueError: bad",
+        "kernel (no request): No such comm: bbb\n",
+        "kernel (no request): No such comm: aaa\nTraceback (most recent call last):\n",
+        "kernel (running the cell that begins '  import analogylab'): ValueError: bad",
         "browser console: 404 (Not Found)",
     ]
