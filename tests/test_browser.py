@@ -352,16 +352,16 @@ class Watch:
     """Everything a page did that a student would not see: errors, stray requests, kernel stderr.
 
     ``kernel`` holds every error and stderr message any kernel of the page sent, from the
-    page's first frame (a button handler's exception goes to no cell, so no cell shows it).
-    ``probes`` holds the comm ids of the widget manager's ``jupyter.widget.control`` probes.
+    page's first frame (a button handler's exception goes to no cell, so no cell shows it),
+    each with what it answered. ``probes`` holds the comm ids of the widget manager's
+    ``jupyter.widget.control`` probes.
     """
 
     blocked: list[str]
     console: list[str] = field(default_factory=list)
-    kernel: list[str] = field(default_factory=list)
+    kernel: list[tuple[str, str]] = field(default_factory=list)  # (message, what it answered)
     probes: set[str] = field(default_factory=set)
     requests: dict[str, str] = field(default_factory=dict)  # msg_id -> what the page asked
-    where: list[str] = field(default_factory=list)  # for each of ``kernel``: in reply to what
     heard: int = 0  # iopub messages read: none would mean the frames are no longer understood
 
     def websocket(self, ws: Any) -> None:
@@ -373,7 +373,7 @@ class Watch:
             ws.on("framereceived", self.received)
 
     def sent(self, payload: str | bytes) -> None:
-        """Note the widget manager's probe for widget state (sent when a kernel connects)."""
+        """Note what the page asked (to name it in a problem), and the widget manager's probes."""
         msg = kernel_message(payload)
         if not msg:
             return
@@ -384,11 +384,8 @@ class Watch:
         elif kind == "comm_msg":
             method = content.get("data", {}).get("method", "?")
             self.requests[msg["header"]["msg_id"]] = f"a widget message ({method})"
-        if (
-            msg["header"]["msg_type"] == "comm_open"
-            and msg["content"].get("target_name") == "jupyter.widget.control"
-        ):
-            self.probes.add(msg["content"]["comm_id"])
+        elif kind == "comm_open" and content.get("target_name") == "jupyter.widget.control":
+            self.probes.add(content["comm_id"])
 
     def received(self, payload: str | bytes) -> None:
         """Keep every error and stderr message of a kernel."""
@@ -400,11 +397,9 @@ class Watch:
         parent = msg.get("parent_header") or {}
         where = self.requests.get(parent.get("msg_id", ""), parent.get("msg_type", "no request"))
         if kind == "error":
-            self.kernel.append(f"{content['ename']}: {content['evalue']}")
-            self.where.append(where)
+            self.kernel.append((f"{content['ename']}: {content['evalue']}", where))
         elif kind == "stream" and content.get("name") == "stderr":
-            self.kernel.append(content["text"])
-            self.where.append(where)
+            self.kernel.append((content["text"], where))
 
     def probe_noise(self, text: str) -> bool:
         """Whether ``text`` is only ipykernel's log of the widget manager's probe of a new kernel.
@@ -428,9 +423,7 @@ class Watch:
         """What went wrong so far, one line each."""
         problems = [f"request off this machine (blocked): {url}" for url in self.blocked]
         problems += [
-            f"kernel ({where}): {m[:300]}"
-            for m, where in zip(self.kernel, self.where, strict=True)
-            if not self.probe_noise(m)
+            f"kernel ({where}): {m[:300]}" for m, where in self.kernel if not self.probe_noise(m)
         ]
         return problems + [f"browser console: {m}" for m in self.console]
 
