@@ -788,15 +788,12 @@ def _host_list(rule: dict[str, Any], tables: dict[str, _Table]) -> _HostList | N
     table = tables.get(rule["resource"])
     if table is None:
         return None
-    exact, wild = set(), set()
-    for _, cells in table.rows:
-        value = cells.get(rule["key"], "").strip()
-        if _HOST.fullmatch(value):  # a malformed host is reported by the host-name rule
-            if value.startswith("*."):
-                wild.add(_site(value[2:]))
-            else:
-                exact.add(_site(value))
-    return _HostList(table.file, frozenset(exact), frozenset(wild))
+    listed = _listed(table, rule["key"])  # a malformed host is reported by the host-name rule
+    return _HostList(
+        table.file,
+        frozenset(site for wild, site in listed if not wild),
+        frozenset(site for wild, site in listed if wild),
+    )
 
 
 def _url_host_problems(
