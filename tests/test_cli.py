@@ -16,7 +16,7 @@ def test_validate_good_data_prints_one_summary_line(
     assert main(["validate", str(shipped)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
-    assert out[0].endswith("no problems") and "17 tables" in out[0]
+    assert out[0].endswith("no problems") and "18 tables" in out[0]
 
 
 def test_validate_defaults_to_the_shipped_data(capsys: pytest.CaptureFixture[str]) -> None:

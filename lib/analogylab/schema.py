@@ -33,6 +33,11 @@ RULES: dict[str, str] = {
     "different": "two fields never hold the same value",
     "same-case": "the rows referred to by two id fields belong to the same case",
     "note-when": "when a true/false flag is true, a note explains it",
+    "url-host": "the first field holds one web address and the others may mention some; every "
+    "address is on a host listed in another table (a listed host covers itself, with or "
+    "without 'www.'; '*.' before it covers its subdomains too)",
+    "host-name": "the field holds a bare host name in lower case, or '*.' and one; no two rows "
+    "name the same site",
 }
 
 

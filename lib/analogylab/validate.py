@@ -21,12 +21,14 @@ import csv
 import difflib
 import io
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from analogylab.errors import DataNotFoundError, DataPackageError
 from analogylab.schema import Field, Package, Resource, read_package
@@ -560,6 +562,8 @@ def _rule_problems(  # noqa: PLR0912, PLR0915  (one branch per rule kind, each s
     res, file = table.resource, table.file
     kind = rule.get("rule")
     names = [n for n in rule.get("fields", []) if n in table.header]
+    hosts = _host_list(rule, tables) if kind == "url-host" else None
+    listed = _listed(table, rule["field"]) if kind == "host-name" else {}
     for rownum, cells in table.rows:
         if kind == "ordered":
             prev: tuple[str, Any] | None = None
@@ -637,6 +641,10 @@ def _rule_problems(  # noqa: PLR0912, PLR0915  (one branch per rule kind, each s
                     )
         elif kind == "after":
             yield from _after_problem(rule, file, rownum, cells, tables)
+        elif kind == "url-host" and hosts is not None:
+            yield from _url_host_problems(rule["fields"], file, rownum, cells, hosts)
+        elif kind == "host-name":
+            yield from _host_name_problems(rule["field"], file, rownum, cells, listed)
         elif kind == "different":
             a, b = (cells.get(n, "").strip() for n in rule["fields"])
             if a and a == b:
@@ -713,6 +721,183 @@ def _after_problem(
             f"fill in {rule['limit']} for '{case_id}' in {rule['limit_resource']}.csv",
             "no-limit",
         )
+
+
+# --- where a source may link: the url-host and host-name rules ---------------------------------
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST = re.compile(rf"(?:\*\.)?{_LABEL}(?:\.{_LABEL})+")
+_ADDRESS = re.compile(r"https?://[^\s<>\"'()\[\]]+", re.IGNORECASE)
+_FIXES = (
+    "link the work itself (its publisher or outlet, an official body, a DOI, a library or "
+    "archive record, or Wikipedia), or leave url empty and say in note where you read it "
+    "('read in a copy on example.com, not linked'); a teacher who trusts the host may add it "
+    "to that list with its kind and a reason (CONTRIBUTING.md, 'Sources a course can cite')"
+)
+
+
+def _site(host: str) -> str:
+    """A host as the list compares it: lower case, no final dot, no leading ``www.``."""
+    host = host.strip().lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+@dataclass(frozen=True)
+class _HostList:
+    """The allowed hosts: exact sites, and sites listed as ``*.site`` with every subdomain."""
+
+    file: str
+    exact: frozenset[str]
+    wild: frozenset[str]
+
+    def covers(self, host: str) -> bool:
+        site = _site(host)
+        return site in self.exact or any(site == w or site.endswith("." + w) for w in self.wild)
+
+    def parent(self, host: str) -> str | None:
+        """A listed site that ``host`` is a subdomain of (listed without ``*.``), if any."""
+        site = _site(host)
+        return next((e for e in sorted(self.exact) if site.endswith("." + e)), None)
+
+    def refuse(self, host: str, where: str) -> tuple[str, str]:
+        """What is wrong with an address on ``host`` (not on the list), and how to fix it."""
+        parent = self.parent(host)
+        also = (
+            f" (the list has '{parent}', which covers that host only: '*.{parent}' would "
+            "cover its subdomains)"
+            if parent
+            else ""
+        )
+        return (
+            f"{where} '{host}', which is not in {self.file}, the hosts a source may link to{also}",
+            _FIXES,
+        )
+
+
+def _scheme_and_host(address: str) -> tuple[str, str]:
+    """The scheme and host of a web address, lower case; empty strings where there are none."""
+    try:
+        parts = urlsplit(address)
+        return parts.scheme.lower(), parts.hostname or ""
+    except ValueError:  # e.g. an unclosed [ in an IPv6 host
+        return "", ""
+
+
+def _host_list(rule: dict[str, Any], tables: dict[str, _Table]) -> _HostList | None:
+    """The list a ``url-host`` rule names; None when its table is missing (reported already)."""
+    table = tables.get(rule["resource"])
+    if table is None:
+        return None
+    listed = _listed(table, rule["key"])  # a malformed host is reported by the host-name rule
+    return _HostList(
+        table.file,
+        frozenset(site for wild, site in listed if not wild),
+        frozenset(site for wild, site in listed if wild),
+    )
+
+
+def _url_host_problems(
+    names: list[str], file: str, rownum: int, cells: dict[str, str], hosts: _HostList
+) -> Iterator[Problem]:
+    """The first field holds one web address; the others are text that may mention some."""
+    url, *texts = names
+    value = cells.get(url, "").strip()  # a column missing from the header reads as empty
+    if value:
+        scheme, host = _scheme_and_host(value)
+        if scheme not in {"http", "https"} or not host or any(c.isspace() for c in value):
+            yield Problem(
+                file,
+                rownum,
+                url,
+                f"'{value}' is not a web address",
+                f"write one whole address, starting with https://, or leave {url} empty",
+                "bad-url",
+            )
+        elif not hosts.covers(host):
+            what, fix = hosts.refuse(host.rstrip("."), "the address is on")
+            yield Problem(file, rownum, url, what, fix, "url-host")
+    for name in texts:
+        for found in _ADDRESS.findall(cells.get(name, "")):
+            host = _scheme_and_host(found)[1].rstrip(".")
+            if host and not hosts.covers(host):
+                what, fix = hosts.refuse(host, "it links to")
+                yield Problem(
+                    file,
+                    rownum,
+                    name,
+                    what,
+                    f"name the site without its address, or {fix}",
+                    "url-host",
+                )
+
+
+def _site_key(host: str) -> tuple[bool, str]:
+    """A well-formed list entry as (covers subdomains, site)."""
+    wild = host.startswith("*.")
+    return wild, _site(host.removeprefix("*."))
+
+
+def _listed(table: _Table, name: str) -> dict[tuple[bool, str], list[tuple[int, str]]]:
+    """Every well-formed entry of a host list, by site, with its rows and spellings."""
+    found: dict[tuple[bool, str], list[tuple[int, str]]] = {}
+    for rownum, cells in table.rows:
+        value = cells.get(name, "").strip()
+        if _HOST.fullmatch(value):
+            found.setdefault(_site_key(value), []).append((rownum, value))
+    return found
+
+
+def _host_name_problems(
+    name: str,
+    file: str,
+    rownum: int,
+    cells: dict[str, str],
+    listed: dict[tuple[bool, str], list[tuple[int, str]]],
+) -> Iterator[Problem]:
+    """A bare host name (or ``*.`` and one), named once, and not already covered by a ``*.``."""
+    value = cells.get(name, "").strip()
+    if not value:
+        return  # a missing value is reported as required
+    if not _HOST.fullmatch(value):
+        guess = _scheme_and_host(value if "//" in value else "//" + value)[1]
+        hint = f" (here: '{guess}')" if _HOST.fullmatch(guess) and guess != value else ""
+        yield Problem(
+            file,
+            rownum,
+            name,
+            f"'{value}' is not a host name",
+            f"write the host alone, in lower case, without https:// or a path{hint}, "
+            "e.g. www.latimes.com; or *.wikipedia.org for a site and all its subdomains",
+            "bad-host",
+        )
+        return
+    wild, site = _site_key(value)
+    first_row, first = listed[wild, site][0]
+    if first_row != rownum and first != value:  # the very same value is a duplicate key
+        yield Problem(
+            file,
+            rownum,
+            name,
+            f"'{value}' names the same site as '{first}' in row {first_row} "
+            "(a leading 'www.' is ignored)",
+            "keep one of the two rows",
+            "same-host",
+        )
+    for (other_wild, other), rows in listed.items():
+        if (
+            other_wild
+            and (other_wild, other) != (wild, site)
+            and (site == other or site.endswith("." + other))
+        ):
+            yield Problem(
+                file,
+                rownum,
+                name,
+                f"'{value}' is already covered by '{rows[0][1]}' in row {rows[0][0]}",
+                "delete this row, or replace the '*.' entry by the hosts it should cover",
+                "same-host",
+            )
+            break
 
 
 def _own_rules(tables: dict[str, _Table], problems: list[Problem]) -> None:
