@@ -38,7 +38,7 @@ RIGHT = {
     "ex-00-5": 9,
     "ex-00-7": {
         "ev-08": {"h-flank-hedge": "CC", "h-reverse-cold-war": "N"},
-        "ev-17": {"h-flank-hedge": "I", "h-reverse-cold-war": "C"},
+        "ev-17": {"h-flank-hedge": "N", "h-reverse-cold-war": "C"},
     },
 }
 WRONG = {
