@@ -140,14 +140,16 @@ def test_ach_explorer_waits_for_ratings_then_redraws_on_each_check(ds: Dataset) 
     assert ex.description is None and ex.error is None
     assert ex.waiting is not None and "exercise above and press Check" in ex.waiting
     for (row, _col), cell in grid.cells.items():
-        cell.value = "II" if row == "ev-08" else "C"
+        cell.value = "II" if row == "ev-28" else "C"
     grid.check_button.click()
     assert ex.waiting is None and ex.error is None
     assert ex.description.title.endswith("(your ratings)")
-    assert "ev-08: h-flank-hedge II, h-reverse-cold-war II." in ex.description.text
-    grid.cells["ev-08", "h-flank-hedge"].value = "C"
+    text = ex.description.text
+    assert "ev-28: h-flank-hedge II, h-reverse-cold-war II, h-power-broker II." in text
+    grid.cells["ev-28", "h-flank-hedge"].value = "C"
     grid.check_button.click()
-    assert "ev-08: h-flank-hedge C, h-reverse-cold-war II." in ex.description.text
+    text = ex.description.text
+    assert "ev-28: h-flank-hedge C, h-reverse-cold-war II, h-power-broker II." in text
     ex.controls["whose"].value = "reference"
     assert "with the reference ratings" in ex.description.sentences[0]
     again = widgets.ach_explorer(ds, B, exercise_id="ex-00-7")
