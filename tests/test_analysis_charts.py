@@ -149,14 +149,12 @@ def test_ach_explorer_waits_for_ratings_then_redraws_on_each_check(ds: Dataset) 
     grid.check_button.click()
     assert ex.waiting is None and ex.error is None
     assert ex.description.title.endswith("(your ratings)")
-    assert "ev-28: h-flank-hedge II, h-reverse-cold-war II, h-power-broker II." in (
-        ex.description.text
-    )
+    text = ex.description.text
+    assert "ev-28: h-flank-hedge II, h-reverse-cold-war II, h-power-broker II." in text
     grid.cells["ev-28", "h-flank-hedge"].value = "C"
     grid.check_button.click()
-    assert "ev-28: h-flank-hedge C, h-reverse-cold-war II, h-power-broker II." in (
-        ex.description.text
-    )
+    text = ex.description.text
+    assert "ev-28: h-flank-hedge C, h-reverse-cold-war II, h-power-broker II." in text
     ex.controls["whose"].value = "reference"
     assert "with the reference ratings" in ex.description.sentences[0]
     again = widgets.ach_explorer(ds, B, exercise_id="ex-00-7")

@@ -49,7 +49,7 @@ WRONG = {
     "ex-00-5": 10,
     "ex-00-7": {
         "ev-28": {"h-flank-hedge": "II", "h-reverse-cold-war": "II", "h-power-broker": "II"},
-        "ev-32": {"h-flank-hedge": "II", "h-reverse-cold-war": "II", "h-power-broker": "CC"},
+        "ev-32": {"h-flank-hedge": "II", "h-reverse-cold-war": "CC", "h-power-broker": "CC"},
     },
 }
 
