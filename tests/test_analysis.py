@@ -201,6 +201,35 @@ def test_likenesses_table_in_either_order(ds: Dataset) -> None:
     assert set(lk.loc[row.dimension_id, "source_ids"]) <= set(row.source_ids)
 
 
+def test_dimension_families_count_each_family_once(ds: Dataset) -> None:
+    fam = analysis.dimension_families(ds)
+    assert fam.family.is_unique
+    assert fam["size"].sum() == len(ds.dimensions)
+    assert fam.weight.sum() == pytest.approx(ds.dimensions.default_weight.sum())
+    assert fam.share.sum() == pytest.approx(1.0)
+    aid = fam.set_index("family").loc["aid-pipeline"]
+    assert set(aid.dimensions) == {
+        "scale-of-aid",
+        "kind-of-aid",
+        "intermediary",
+        "proxy-dependence",
+    }
+    assert aid.weight == pytest.approx(2.0)
+    # Weights given for members add up in their family.
+    heavier = analysis.dimension_families(ds, {"scale-of-aid": 3}).set_index("family")
+    assert heavier.at["aid-pipeline", "weight"] == pytest.approx(4.5)
+    # The side-by-side table names each dimension's family.
+    t = analysis.likenesses_and_differences(ds, A, B).set_index("dimension_id")
+    assert t.at["rival-aim", "family"] == t.at["rival-posture", "family"] == "rival-in-theatre"
+
+
+def test_a_dimension_without_a_family_is_its_own(ds: Dataset) -> None:
+    dims = ds.dimensions.copy()
+    dims["family"] = None
+    bare = type("Bare", (), {"dimensions": dims})()
+    assert analysis._families(bare) == list(dims.dimension_id)  # type: ignore[arg-type]
+
+
 def test_analogy_score_by_hand(ds: Dataset) -> None:
     t = analysis.likenesses_and_differences(ds, A, B)
     pts = t.verdict.map({"likeness": 1, "partial": 0.5, "difference": 0})

@@ -24,10 +24,13 @@ def test_likeness_chart_draws_a_bar_per_dimension_filled_by_verdict(ds: Dataset)
     ax = charts.likeness_chart(ds, A, B)
     score = analysis.analogy_strength(ds, A, B)
     n = len(ds.dimensions)
-    filled = (score.table["verdict"] != "difference").sum()
+    t = score.table
+    filled = ((t["verdict"] != "difference") & (t["weight"] > 0)).sum()
     assert len(ax.patches) == n + filled  # an outline for each, a fill where they match
     labels = [t.get_text() for t in ax.texts]
-    assert "likeness, weight 3" in labels and "difference, weight 3" in labels
+    for verdict in ("likeness", "difference"):
+        first = t[t["verdict"] == verdict].iloc[0]
+        assert f"{verdict}, weight {first['weight']:g}" in labels
     d = charts.describe(ax)
     assert d.sentences[0].startswith(f"Analogy score {score.score:.2f} out of 1")
     assert score.verdict in d.sentences[0]
@@ -37,8 +40,9 @@ def test_likeness_chart_draws_a_bar_per_dimension_filled_by_verdict(ds: Dataset)
 
 def test_likeness_chart_twin_names_the_weights_changed(ds: Dataset) -> None:
     d = charts.describe(charts.likeness_chart(ds, A, B, weights={"rival-posture": 0}))
-    assert (
-        d.sentences[1] == "Weights changed from the defaults: Rival's forces on the ground 3 to 0."
+    default = analysis.dimension_weights(ds)["rival-posture"]
+    assert d.sentences[1] == (
+        f"Weights changed from the defaults: Rival's forces on the ground {default:g} to 0."
     )
     assert f"{analysis.analogy_strength(ds, A, B, {'rival-posture': 0}).score:.2f}" in d.text
 
@@ -118,7 +122,8 @@ def test_analogy_explorer_redraws_on_a_weight_and_resets_in_one_draw(ds: Dataset
     ex.controls["rival-posture"].value = 0
     ex.controls["sponsor-rival"].value = 0.5
     assert ex.redraws == 3
-    assert "Rival's forces on the ground 3 to 0" in ex.description.text
+    default = analysis.dimension_weights(ds)["rival-posture"]
+    assert f"Rival's forces on the ground {default:g} to 0" in ex.description.text
     ex.reset_button.click()
     assert ex.redraws == 4, "twenty sliders put back, one redraw"
     assert ex.description.sentences[1] == "All weights are the defaults of dimensions.csv."
@@ -140,14 +145,16 @@ def test_ach_explorer_waits_for_ratings_then_redraws_on_each_check(ds: Dataset) 
     assert ex.description is None and ex.error is None
     assert ex.waiting is not None and "exercise above and press Check" in ex.waiting
     for (row, _col), cell in grid.cells.items():
-        cell.value = "II" if row == "ev-08" else "C"
+        cell.value = "II" if row == "ev-28" else "C"
     grid.check_button.click()
     assert ex.waiting is None and ex.error is None
     assert ex.description.title.endswith("(your ratings)")
-    assert "ev-08: h-flank-hedge II, h-reverse-cold-war II." in ex.description.text
-    grid.cells["ev-08", "h-flank-hedge"].value = "C"
+    text = ex.description.text
+    assert "ev-28: h-flank-hedge II, h-reverse-cold-war II, h-power-broker II." in text
+    grid.cells["ev-28", "h-flank-hedge"].value = "C"
     grid.check_button.click()
-    assert "ev-08: h-flank-hedge C, h-reverse-cold-war II." in ex.description.text
+    text = ex.description.text
+    assert "ev-28: h-flank-hedge C, h-reverse-cold-war II, h-power-broker II." in text
     ex.controls["whose"].value = "reference"
     assert "with the reference ratings" in ex.description.sentences[0]
     again = widgets.ach_explorer(ds, B, exercise_id="ex-00-7")

@@ -126,6 +126,50 @@ def test_principal_actors_have_two_goals(ds, case: str) -> None:  # type: ignore
         assert n >= 2, f"{actor} has {n} goal(s) in {case}"
 
 
+def family_problems(dimensions: pd.DataFrame) -> list[str]:
+    """Each family of dimensions is counted once: its default weights add up to 3 at most.
+
+    A family is named by one id; a dimension that overlaps no other is a family of its own,
+    named by its own id (CONTRIBUTING, 'Dimensions and their weights'). 'outcome' weighs 0
+    by default: it lies after the analysis date.
+    """
+    out = []
+    families = dimensions.family.fillna(dimensions.dimension_id)
+    for family, weights in dimensions.default_weight.groupby(families):
+        if weights.sum() > 3:
+            out.append(f"family {family} weighs {weights.sum():g} in all, more than one dimension")
+        if len(weights) == 1 and family not in set(dimensions.dimension_id):
+            out.append(f"family {family} has one member, which should be named by its own id")
+    outcome = dimensions.set_index("dimension_id").default_weight.get("outcome")
+    if outcome != 0:
+        out.append(f"outcome weighs {outcome:g} by default; it is hindsight and should be 0")
+    return out
+
+
+def test_each_family_of_dimensions_counts_once(ds) -> None:  # type: ignore[no-untyped-def]
+    assert family_problems(ds.dimensions) == []
+    # The overlaps the families were made for are each in one family.
+    fam = ds.dimensions.set_index("dimension_id").family
+    assert (
+        len({fam[d] for d in ("scale-of-aid", "kind-of-aid", "intermediary", "proxy-dependence")})
+        == 1
+    )
+    assert fam["rival-posture"] == fam["rival-aim"]
+
+
+def test_family_check_can_fail(ds) -> None:  # type: ignore[no-untyped-def]
+    old = ds.dimensions.copy()
+    old.loc[old.dimension_id.isin(["scale-of-aid"]), "default_weight"] = 2
+    old.loc[
+        old.dimension_id.isin(["kind-of-aid", "intermediary", "proxy-dependence"]), "default_weight"
+    ] = 1
+    old.loc[old.dimension_id == "outcome", "default_weight"] = 1
+    assert family_problems(old) == [
+        "family aid-pipeline weighs 5 in all, more than one dimension",
+        "outcome weighs 1 by default; it is hindsight and should be 0",
+    ]
+
+
 def test_comparison_tables_are_full(ds) -> None:  # type: ignore[no-untyped-def]
     assert len(ds.dimensions) >= 12
     assert len(ds.counterparts) >= 8

@@ -131,17 +131,17 @@ def test_grid_compared_cell_by_cell() -> None:
     """Grid drop-downs: an incomplete grid is refused; a full one is compared with reasons."""
     widget = analogylab.exercise("ex-00-7")
     ex = widget.exercise
-    widget.cells["ev-08", "h-flank-hedge"].value = "CC"
+    widget.cells["ev-28", "h-flank-hedge"].value = "CC"
     widget.check_button.click()
-    assert "3 cell(s) are not rated yet" in _feedback(widget)
+    assert "5 cell(s) are not rated yet" in _feedback(widget)
     for (r, c), d in widget.cells.items():
         d.value = ex.key[r][c]
-    widget.cells["ev-17", "h-reverse-cold-war"].value = "CC"  # one step from the reference C
+    widget.cells["ev-32", "h-flank-hedge"].value = "CC"  # one step from the reference C
     widget.check_button.click()
     text = _feedback(widget)
-    assert "3 of 4 cells agree" in text
+    assert "5 of 6 cells agree" in text
     assert "1 one step away" in text
-    assert markdown_to_html(ex.rationale["ev-17"]["h-reverse-cold-war"]).strip("<p>/\n") in text
+    assert markdown_to_html(ex.rationale["ev-32"]["h-flank-hedge"]).strip("<p>/\n") in text
 
 
 def test_hint_button_shows_hints_in_turn() -> None:

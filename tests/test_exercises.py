@@ -37,8 +37,8 @@ RIGHT = {
     ],
     "ex-00-5": 9,
     "ex-00-7": {
-        "ev-08": {"h-flank-hedge": "CC", "h-reverse-cold-war": "N"},
-        "ev-17": {"h-flank-hedge": "I", "h-reverse-cold-war": "C"},
+        "ev-28": {"h-flank-hedge": "C", "h-reverse-cold-war": "N", "h-power-broker": "C"},
+        "ev-32": {"h-flank-hedge": "C", "h-reverse-cold-war": "N", "h-power-broker": "I"},
     },
 }
 WRONG = {
@@ -48,8 +48,8 @@ WRONG = {
     "ex-00-4": list(reversed(RIGHT["ex-00-4"])),  # type: ignore[call-overload]
     "ex-00-5": 10,
     "ex-00-7": {
-        "ev-08": {"h-flank-hedge": "II", "h-reverse-cold-war": "II"},
-        "ev-17": {"h-flank-hedge": "CC", "h-reverse-cold-war": "II"},
+        "ev-28": {"h-flank-hedge": "II", "h-reverse-cold-war": "II", "h-power-broker": "II"},
+        "ev-32": {"h-flank-hedge": "II", "h-reverse-cold-war": "CC", "h-power-broker": "CC"},
     },
 }
 

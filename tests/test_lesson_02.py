@@ -71,8 +71,13 @@ def test_roles_matching_is_the_roles_table(ds: Any) -> None:
 
 
 def test_inferred_goal_is_keyed_from_basis(ds: Any) -> None:
-    """ex-02-2: the options are the US goals of the case; the right one is the inferred one."""
+    """ex-02-2: the options are the US goals of the case; the right ones are the inferred ones.
+
+    NSDD-166's aim is inferred: the directive was never released, so the aim is known only
+    from reporting. The exercise is a multiple choice because two of the goals are inferred.
+    """
     e = ex(2)
+    assert e.kind == "multiple"
     goals = ds.goals.set_index("goal_id")
     us = set(ds.goals[(ds.goals.case_id == CASE) & (ds.goals.actor_id == "usa")].goal_id)
     assert {o.id for o in e.options} == us, "every US goal of the case is an option, no other"
@@ -169,7 +174,7 @@ def test_trap_text_exercise_cites_both_sides(ds: Any) -> None:
 
 RIGHT = {
     1: lambda e: {it.id: it.match for it in e.left},
-    2: lambda e: next(o.id for o in e.options if o.correct),
+    2: lambda e: [o.id for o in e.options if o.correct],
     3: lambda e: [it.id for it in e.items],
     4: lambda e: [o.id for o in e.options if o.correct],
     5: lambda e: (e.low + e.high) / 2,

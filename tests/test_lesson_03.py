@@ -1,9 +1,10 @@
 """Lesson 03 (the 2018 case): exercise keys agree with the tables; the notebook has the frame.
 
 The keys are checked against the data they come from: the `basis` of Russia's goals,
-the dates and kinds of the diplomatic events, the `contested` flag, the parties named in
-each allegation, and the stored US troop figure for 2018. Each check is a small function
-that lists disagreements, and each is shown to fail on a table changed to disagree.
+the dates and kinds of the diplomatic events, the order of the story before 2015, the
+`contested` flag, the parties named in each allegation, and the stored US troop figure for
+2018. Each check is a small function that lists disagreements, and each is shown to fail on
+a table changed to disagree.
 The notebook is read as JSON (not run: nbval runs it) and checked for the lesson frame:
 title, purpose, goals, time needed, navigation marker, setup, charts with their sources,
 a tagged explorer, the exercises, the summary and the sources cell.
@@ -133,6 +134,46 @@ def test_diplomacy_order_check_can_fail(ds: Any) -> None:
     out = diplomacy_order_disagreements(ex, events, _analysis_date(ds))
     assert out == [
         "e18-2018-08-moscow-invite (2018-08-30) is listed before e18-2018-08-postponed (2018-08-27)"
+    ]
+
+
+def early_order_disagreements(ex: Exercise, events: pd.DataFrame) -> list[str]:
+    """ex-03-7: events of the case from before 2015, each dated to the day, in date order."""
+    rows = events.set_index("event_id")
+    out = []
+    for it in ex.items:
+        if it.id not in rows.index:
+            out.append(f"{it.id}: not an event id")
+            continue
+        e = rows.loc[it.id]
+        if e["case_id"] != CASE or e["date"].year >= 2015 or e["precision"] != "day":
+            out.append(f"{it.id}: not a day-dated event of {CASE} before 2015")
+    if out:
+        return out
+    dated = [(it.id, rows.loc[it.id, "date"]) for it in ex.items]
+    return [
+        f"{a} ({da.date()}) is listed before {b} ({db.date()})"
+        for (a, da), (b, db) in itertools.pairwise(dated)
+        if not da < db
+    ]
+
+
+def test_early_story_order_agrees_with_event_dates(ds: Any) -> None:
+    """The story before 2015 (Neustadt and May's 'start where the story starts') in date order."""
+    ex = _ex("ex-03-7")
+    assert ex.kind == "ordering"
+    assert len(ex.items) >= 5
+    assert early_order_disagreements(ex, ds.events) == []
+
+
+def test_early_story_order_check_can_fail(ds: Any) -> None:
+    ex = _ex("ex-03-7")
+    events = ds.events.copy()
+    # Move the strike threats before the recognition of Ichkeria: the key's order is then wrong.
+    events.loc[events.event_id == "e18-2000-05-strike-threat", "date"] = pd.Timestamp("2000-01-10")
+    first, second = "e18-2000-01-ichkeria-recognised", "e18-2000-05-strike-threat"
+    assert early_order_disagreements(ex, events) == [
+        f"{first} (2000-01-16) is listed before {second} (2000-01-10)"
     ]
 
 
@@ -286,6 +327,7 @@ def test_analysis_date_is_the_one_in_the_data(nb: Any, ds: Any) -> None:
 
 CHARTS = [
     'charts.actor_goal_matrix(ds, "russia-taliban-2018")',
+    'charts.timeline(ds, "russia-taliban-2018", years=(1995, 2014))',
     'charts.timeline(ds, "russia-taliban-2018", years=(2015, 2018))',
     'charts.series_chart(ds, ["us-troops-afghanistan"], years=(2001, 2018))',
 ]

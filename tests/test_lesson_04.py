@@ -276,11 +276,13 @@ def test_one_weight_key_agrees_with_weight_sensitivity(ds: Any) -> None:
 
 
 def test_one_weight_check_can_fail(ds: Any) -> None:
-    """With every difference but one ignored, one weight does flip the verdict; the key says not."""
+    """With all differences but three ignored, one weight flips the verdict; the key says not."""
     ex = _ex("ex-04-4")
     table = analysis.likenesses_and_differences(ds, A, B)
     differences = table.dimension_id[table.verdict == "difference"]
-    base = {d: 0.0 for d in differences if d != "rival-posture"}
+    kept = ("rival-posture", "cost-to-rival", "sponsor-hedging")
+    base = {d: 0.0 for d in differences if d not in kept}
+    assert analysis.analogy_strength(ds, A, B, base).score < 0.5
     out = one_weight_disagreements(ex, ds, base)
     assert out and out[0].startswith("none: correct=True, but flipping alone: [")
 
@@ -296,8 +298,8 @@ def test_weight_argument_has_rubric_and_true_figures(ds: Any) -> None:
     assert len(ex.rubric) >= 4
     assert ex.keywords
     before = analysis.analogy_strength(ds, A, B)
-    after = analysis.analogy_strength(ds, A, B, {"scale-of-aid": 0})
-    default = ds.dimensions.set_index("dimension_id").at["scale-of-aid", "default_weight"]
+    after = analysis.analogy_strength(ds, A, B, {"rival-posture": 0})
+    default = ds.dimensions.set_index("dimension_id").at["rival-posture", "default_weight"]
     answer = " ".join(ex.model_answer.split())
     assert f"from {default:g} to 0" in answer
     assert f"from {_f(before.score)} to {_f(after.score)}" in answer
@@ -427,6 +429,7 @@ def test_summary_figures_agree_with_the_analysis(nb: Any, ds: Any) -> None:
     assert f"the score is {_f(strength.score)}" in text
     counts = strength.table.verdict.value_counts()
     words = {2: "two", 8: "eight", 10: "ten"}
+    assert "outcome weighs 0" in text and strength.weights["outcome"] == 0
     for verdict, phrase in (
         ("likeness", "full likenesses"),
         ("partial", "partial ones"),

@@ -156,9 +156,10 @@ def grid_choice_problems(ex: Exercise, m: pd.DataFrame, evidence: pd.DataFrame) 
     """ex-05-2's rows are picked with ``diagnosticity`` on the reference ratings.
 
     Every row is diagnostic; the items with the most inconsistency points are all rows;
-    every hypothesis of the case is a column, in the data's order, and loses at least one
-    point in the grid (so no column can be rated without a judgement against it); and at
-    least one row is a contested allegation.
+    every hypothesis of the case is a column, in the data's order, and every hypothesis that
+    any item counts against in the reference loses at least one point in the grid too (so
+    no such column can be rated without a judgement against it); and at least one row is a
+    contested allegation.
     """
     diag = analysis.diagnosticity(m).set_index("evidence_id")
     rows = [r.id for r in ex.rows]
@@ -167,10 +168,11 @@ def grid_choice_problems(ex: Exercise, m: pd.DataFrame, evidence: pd.DataFrame) 
     out += [f"ex-05-2: {e} has the most points but is not a row" for e in top if e not in rows]
     if [c.id for c in ex.columns] != list(m.columns):
         out.append(f"ex-05-2: columns are not the case's hypotheses {list(m.columns)}")
+    contradicted = {h for h in m.columns if m[h].isin(["I", "II"]).any()}
     out += [
         f"ex-05-2: no row counts against {c.id}"
         for c in ex.columns
-        if not any(analysis.RATING_POINTS[ex.key[r][c.id]] for r in rows)
+        if c.id in contradicted and not any(analysis.RATING_POINTS[ex.key[r][c.id]] for r in rows)
     ]
     ev = evidence.set_index("evidence_id").loc[rows]
     if not ((ev.kind == "allegation") & ev.contested).any():
@@ -240,12 +242,19 @@ def test_score_check_can_fail(ds: Any) -> None:
 def leave_one_out_disagreements(ex: Exercise, m: pd.DataFrame) -> list[str]:
     """ex-05-4: an option is correct exactly when leaving it out changes the leader(s).
 
-    The prompt says two hypotheses share the fewest points; that is checked too.
+    The prompt says one hypothesis has the fewest points and three others are not far
+    behind (one point); that is checked too.
     """
     scores = analysis.score_hypotheses(m)
     out = []
-    if (scores["rank"] == 1).sum() != 2:
-        out.append(f"ex-05-4: the prompt says two share the top; {(scores['rank'] == 1).sum()} do")
+    if (scores["rank"] == 1).sum() != 1:
+        out.append(
+            f"ex-05-4: the prompt says one leads; {(scores['rank'] == 1).sum()} share the top"
+        )
+    lead = scores["score"].min()
+    near = int(((scores["score"] > lead) & (scores["score"] <= lead + 2)).sum())
+    if near != 3:
+        out.append(f"ex-05-4: the prompt says three are not far behind; {near} are")
     loo = analysis.leave_one_out(m).set_index("evidence_id")
     for o in ex.options:
         changed = bool(loo.at[o.id, "leader_changed"])
@@ -263,11 +272,11 @@ def test_leave_one_out_key_agrees_with_leave_one_out(ds: Any) -> None:
 
 def test_leave_one_out_check_can_fail(ds: Any) -> None:
     ex = _ex("ex-05-4")
-    # ev-01 is the broker reading's only point; rated N, the broker reading leads alone.
-    m = _matrix(ds, _with_rating(ds, "ev-01", "h-power-broker", "N"))
+    # ev-15 is the flank reading's only point; rated N, the flank reading shares the lead.
+    m = _matrix(ds, _with_rating(ds, "ev-15", "h-flank-hedge", "N"))
     out = leave_one_out_disagreements(ex, m)
-    assert out[0] == "ex-05-4: the prompt says two share the top; 1 do"
-    assert "ex-05-4: ev-01 correct=True, leader_changed=False" in out
+    assert out[0] == "ex-05-4: the prompt says one leads; 2 share the top"
+    assert "ex-05-4: ev-15 correct=True, leader_changed=False" in out
 
 
 def test_judgement_question_has_a_rubric() -> None:
@@ -290,48 +299,69 @@ def reference_claims(ds: Any, m: pd.DataFrame) -> list[str]:  # noqa: PLR0912  (
     against = {h: sorted(pts.index[pts[h] > 0]) for h in pts.columns}
     out = []
     leaders = sorted(plain.index[plain["rank"] == 1])
-    if leaders != ["h-power-broker", "h-status-leverage"]:
-        out.append(f"the leaders are {leaders}, not broker = status")
-    if against["h-power-broker"] != ["ev-01"]:
-        out.append(f"points against the broker reading: {against['h-power-broker']}")
-    if against["h-status-leverage"] != ["ev-19"]:
-        out.append(f"points against the status reading: {against['h-status-leverage']}")
-    if against["h-flank-hedge"] != ["ev-17", "ev-25"]:
-        out.append(f"points against the flank reading: {against['h-flank-hedge']}")
-    if plain.at["h-reverse-cold-war", "inconsistency"] != 4:
-        out.append("the reverse Cold War reading does not score 4")
-    rcw = set(against["h-reverse-cold-war"])
-    if not {"ev-09", "ev-24", "ev-27"} <= rcw:
-        out.append(f"points against the reverse Cold War reading: {sorted(rcw)}")
-    if list(plain.index) != list(weighted.index) or list(plain["rank"]) != list(weighted["rank"]):
-        out.append("weighting changes the order of the reference ranking")
+    if leaders != ["h-status-leverage"]:
+        out.append(f"the leaders are {leaders}, not status alone")
+    want = {
+        "h-status-leverage": [],
+        "h-flank-hedge": ["ev-15"],
+        "h-raise-us-costs": ["ev-24"],
+        "h-power-broker": ["ev-01", "ev-32"],
+        "h-reverse-cold-war": ["ev-09", "ev-24", "ev-27"],
+    }
+    for h, items in want.items():
+        if against[h] != items:
+            out.append(f"points against {h}: {against[h]}")
+    if plain.at["h-narcotics", "inconsistency"] != 6:
+        out.append("the heroin reading does not score 6")
+    # Weighting breaks the tie for second place: flank, then moderate, then broker.
+    order = list(weighted.sort_values("score", kind="stable").index)
+    if (
+        order
+        != [
+            "h-status-leverage",
+            "h-flank-hedge",
+            "h-raise-us-costs",
+            "h-power-broker",
+            "h-reverse-cold-war",
+            "h-narcotics",
+        ]
+        or not weighted["rank"].is_unique
+    ):
+        out.append(f"the weighted order is {order}")
+    for h, figure in (
+        ("h-flank-hedge", "1.00"),
+        ("h-raise-us-costs", "2.00"),
+        ("h-power-broker", "2.83"),
+    ):
+        if f"{weighted.at[h, 'score']:.2f}" != figure:
+            out.append(f"{h} weighs {weighted.at[h, 'score']:.2f}, not {figure}")
     gap = plain.at["h-narcotics", "score"] - plain.at["h-reverse-cold-war", "score"]
     wgap = weighted.at["h-narcotics", "score"] - weighted.at["h-reverse-cold-war", "score"]
-    if not 0 < wgap < gap:
-        out.append(f"weighting does not narrow the gap at the bottom ({gap:g} -> {wgap:.2f})")
-    if not wgap < 1:
-        out.append(f"the weighted gap at the bottom is {wgap:.2f}, not about half a point")
+    if gap != 3 or not 0 < wgap < gap or round(wgap) != 2:
+        out.append(f"the gap at the bottom goes {gap:g} -> {wgap:.2f}, not three to about two")
     by_fits = list(plain.sort_values("consistent", ascending=False, kind="stable").index)
-    if by_fits[:2] != ["h-power-broker", "h-flank-hedge"] or by_fits.index("h-status-leverage") < 2:
+    if by_fits[0] != "h-flank-hedge" or by_fits.index("h-status-leverage") != 2:
         out.append(f"counted by fits the order is {by_fits}")
     loo = analysis.leave_one_out(m)
     movers = sorted(loo.evidence_id[loo.leader_changed])
-    if movers != ["ev-01", "ev-17", "ev-19", "ev-25"]:
+    if movers != ["ev-15", "ev-24"]:
         out.append(f"the items that move the top are {movers}")
     wloo = analysis.leave_one_out(m, ds.evidence, weighted=True).set_index("evidence_id")
-    for e in against["h-narcotics"]:
-        if not {"h-reverse-cold-war", "h-narcotics"} <= set(wloo.at[e, "moved"]):
-            out.append(f"weighted, dropping {e} does not swap the last two")
-    top_too = sorted(e for e in against["h-narcotics"] if wloo.at[e, "leader_changed"])
-    if len(top_too) != 2:
-        out.append(f"weighted, the narcotics items that also move the top are {top_too}")
+    if sorted(wloo.index[wloo.order_changed]) != ["ev-01", "ev-15", "ev-24", "ev-32"]:
+        out.append(
+            f"weighted, the items that move the order are {sorted(wloo.index[wloo.order_changed])}"
+        )
+    for e in ("ev-01", "ev-32"):
+        if not {"h-power-broker", "h-raise-us-costs"} <= set(wloo.at[e, "moved"]):
+            out.append(f"weighted, dropping {e} does not lift the broker above the moderate form")
     diag = analysis.diagnosticity(m).set_index("evidence_id")
     if diag.at["ev-07", "diagnostic"]:
         out.append("ev-07, the lesson's example of a non-diagnostic item, is diagnostic")
     if (m == "II").any().any():
         out.append("the reference now has II ratings; the prose says it has none")
-    if not diag.diagnostic.sum() < len(diag) / 2:
-        out.append("half or more of the items are diagnostic")
+    share = diag.diagnostic.sum() / len(diag)
+    if not 0.25 < share < 0.45:
+        out.append(f"{share:.0%} of the items are diagnostic, not about a third")
     if not (diag.points[diag.diagnostic] == 1).sum() > diag.diagnostic.sum() / 2:
         out.append("most diagnostic items do not count against a single hypothesis")
     return out
@@ -357,11 +387,14 @@ def test_reference_claims_check_can_fail(ds: Any) -> None:
     m = _matrix(ds, _with_rating(ds, "ev-11", "h-status-leverage", "I"))
     out = reference_claims(ds, m)
     assert out[:2] == [
-        "the leaders are ['h-power-broker'], not broker = status",
-        "points against the status reading: ['ev-11', 'ev-19']",
+        (
+            "the leaders are ['h-flank-hedge', 'h-raise-us-costs', 'h-status-leverage'], "
+            "not status alone"
+        ),
+        "points against h-status-leverage: ['ev-11']",
     ]
     evidence = ds.evidence.copy()
-    evidence.loc[evidence.evidence_id == "ev-25", "contested"] = False
+    evidence.loc[evidence.evidence_id == "ev-17", "contested"] = False
     assert grid_row_claims(_ex("ex-05-2"), evidence) == [
         "2 grid rows are contested, not 3",
         "the contested grid rows do not include two allegations",
@@ -391,7 +424,7 @@ def test_analysis_date_and_counts_are_the_data_s(nb: Any, ds: Any) -> None:
     assert f"{day.day} {day.strftime('%B %Y')}" in text
     n_ev = int((ds.evidence.case_id == CASE).sum())
     n_h = int((ds.hypotheses.case_id == CASE).sum())
-    words = {5: "five", 27: "27"}
+    words = {6: "six", 32: "32"}
     assert f"{words.get(n_h, n_h)} hypotheses" in text.lower() or f"{n_h} hypotheses" in text
     assert f"{n_ev} items" in text
 

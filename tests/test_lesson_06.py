@@ -32,9 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "06-hindsight.ipynb"
 CASE = "russia-taliban-2018"
 LESSON = "06"
-FH, RCW, PB, SL, NARC = (
+FH, RCW, RUC, PB, SL, NARC = (
     "h-flank-hedge",
     "h-reverse-cold-war",
+    "h-raise-us-costs",
     "h-power-broker",
     "h-status-leverage",
     "h-narcotics",
@@ -100,7 +101,7 @@ def coverage_disagreements(ds: Any, milestones: pd.DataFrame) -> list[str]:
 
 def test_milestones_cover_the_developments_the_lesson_names(ds: Any) -> None:
     assert coverage_disagreements(ds, ds.milestones) == []
-    assert ds.milestones[ds.milestones.hypothesis_id == FH].event_id.nunique() == 12
+    assert _case_milestones(ds)[lambda m: m.hypothesis_id == FH].event_id.nunique() == 17
 
 
 def test_milestone_coverage_check_can_fail(ds: Any) -> None:
@@ -291,17 +292,20 @@ def _scores(ds: Any, include_contested: bool = True) -> dict[str, float]:
 
 
 def test_zero_score_comes_from_silence(ds: Any) -> None:
-    """ex-06-4: the heroin explanation scores 0 over twelve milestones, ten of them NA."""
+    """ex-06-4: the heroin explanation scores 0 over seventeen milestones, thirteen of them NA."""
     ex = _ex("ex-06-4")
     assert ex.kind == "single"
     assert [o.id for o in ex.options if o.correct] == ["b"]
     ms = _case_milestones(ds)
     counts = ms[ms.hypothesis_id == NARC].rating.value_counts().to_dict()
-    assert counts == {"NA": 10, "N": 2}
+    assert counts == {"NA": 13, "N": 4}
     scores = _scores(ds)
     assert scores[NARC] == 0
-    # Option d speaks of the others' "scores of one or two".
-    assert {scores[h] for h in (FH, RCW, PB, SL)} == {1, 2}
+    # Option d speaks of the others' scores "from zero to three"; option b compares the
+    # moderate reverse Cold War, also at zero, with six consistent ratings.
+    assert {scores[h] for h in (FH, RCW, RUC, PB, SL)} == {0, 1, 3}
+    ms = _case_milestones(ds)
+    assert scores[RUC] == 0 and ms[ms.hypothesis_id == RUC].rating.isin(["C", "CC"]).sum() == 6
 
 
 def contested_switch_facts(ds: Any, events: pd.DataFrame) -> list[str]:
@@ -327,9 +331,9 @@ def test_contested_switch_key_agrees_with_scores(ds: Any) -> None:
     assert [o.id for o in ex.options if o.correct] == ["a"]
     assert contested_switch_facts(ds, ds.events) == []
     with_all, without = _scores(ds), _scores(ds, include_contested=False)
-    assert (with_all[FH], without[FH]) == (2, 0)
-    assert (with_all[RCW], without[RCW]) == (2, 1)  # option b
-    assert with_all[PB] == without[PB] and with_all[SL] == without[SL]
+    assert (with_all[FH], without[FH]) == (3, 0)
+    # Option b: no other score moves.
+    assert all(with_all[h] == without[h] for h in with_all if h != FH)
 
 
 def test_contested_switch_check_can_fail(ds: Any) -> None:
@@ -355,31 +359,32 @@ def _reread(ds: Any, changes: dict[tuple[str, str], str]) -> dict[str, float]:
 def test_figures_the_lesson_states_agree_with_the_data(ds: Any) -> None:
     """The figures the lesson's prose states hold on the shipped data.
 
-    Six of sixty ratings carry points, none is II, seven of twelve milestones have spread 0,
-    five are contested, and each reader's two changes reorder the ranking as described.
+    Five of 102 ratings carry points, one of them a II; thirteen of seventeen milestones
+    have spread 0; seven are contested; and each reader's changes reorder the ranking as
+    described.
     """
     ms = analysis.milestones(ds, CASE)
-    assert len(ms) == 60
-    assert ms.rating.isin(INCONSISTENT).sum() == 6
-    assert "II" not in set(ms.rating)
+    assert len(ms) == 102 and ms.event_id.nunique() == 17
+    assert ms.rating.isin(INCONSISTENT).sum() == 5
+    assert (ms.rating == "II").sum() == 1
+    bounty_fh = ms[(ms.event_id == "e18-2020-06-bounty-report") & (ms.hypothesis_id == FH)]
+    assert list(bounty_fh.rating) == ["II"]
     matrix = analysis.as_matrix(ms[["event_id", "hypothesis_id", "rating"]])
-    assert (analysis.diagnosticity(matrix).spread == 0).sum() == 7
-    assert ms.drop_duplicates("event_id").contested.sum() == 5
-    bounty = _reread(
+    assert (analysis.diagnosticity(matrix).spread == 0).sum() == 13
+    assert ms.drop_duplicates("event_id").contested.sum() == 7
+    reference = _reread(ds, {})
+    assert reference[FH] == max(reference.values()) == 3
+    assert sorted(h for h, v in reference.items() if v == 0) == sorted([RUC, NARC])
+    aside = _reread(
         ds,
         {
-            ("e18-2020-06-bounty-report", FH): "II",
-            ("e18-2020-06-bounty-report", RCW): "CC",
+            ("e18-2020-06-bounty-report", FH): "N",
+            ("e18-2020-06-bounty-report", RCW): "N",
+            ("e18-2020-06-bounty-report", RUC): "N",
         },
     )
-    assert bounty[FH] > max(v for h, v in bounty.items() if h != FH)
-    tactics = _reread(
-        ds,
-        {
-            ("e18-2019-09-taliban-kabulov", RCW): "N",
-            ("e18-2021-03-extended-troika", RCW): "N",
-        },
-    )
+    assert aside[FH] == aside[PB] == aside[SL] == aside[RCW] == 1  # "a four-way tie"
+    tactics = _reread(ds, {("e18-2021-03-extended-troika", RCW): "N"})
     assert tactics[RCW] == 0
     doha = _reread(
         ds,

@@ -52,6 +52,7 @@ __all__ = [
     "as_matrix",
     "compare_ratings",
     "diagnosticity",
+    "dimension_families",
     "dimension_weights",
     "hindsight_matrix",
     "hindsight_scores",
@@ -125,11 +126,11 @@ def _merge_sources(frame: pd.DataFrame, *columns: str) -> list[tuple[str, ...]]:
 def likenesses_and_differences(ds: Dataset, case_a: str, case_b: str) -> pd.DataFrame:
     """Two cases side by side, one row per dimension, in the order of dimensions.csv.
 
-    Columns: dimension_id, name, question, weight (the default), verdict
-    (likeness, partial or difference; missing where the pair has not been judged
-    on that dimension), value_a and value_b (each case's profile), reason,
-    source_ids (of the verdict and both profiles) and confidence (of the verdict).
-    The pair may be given in either order.
+    Columns: dimension_id, name, question, family (see ``dimension_families``),
+    weight (the default), verdict (likeness, partial or difference; missing where
+    the pair has not been judged on that dimension), value_a and value_b (each
+    case's profile), reason, source_ids (of the verdict and both profiles) and
+    confidence (of the verdict). The pair may be given in either order.
     """
     if case_a == case_b:
         raise AnalysisError(f"compare two different cases; both are '{case_a}'")
@@ -148,6 +149,7 @@ def likenesses_and_differences(ds: Dataset, case_a: str, case_b: str) -> pd.Data
     dims = ds.dimensions[["dimension_id", "name", "question", "default_weight"]].rename(
         columns={"default_weight": "weight"}
     )
+    dims.insert(3, "family", _families(ds))
     prof = ds.profiles
     out = dims.merge(
         pair[["dimension_id", "verdict", "reason", "source_ids", "confidence"]],
@@ -162,8 +164,55 @@ def likenesses_and_differences(ds: Dataset, case_a: str, case_b: str) -> pd.Data
     for c in ("source_ids", "sources_a", "sources_b"):
         out[c] = [ids if isinstance(ids, tuple) else () for ids in out[c]]
     out["source_ids"] = _merge_sources(out, "source_ids", "sources_a", "sources_b")
-    cols = ["dimension_id", "name", "question", "weight", "verdict", "value_a", "value_b"]
+    cols = ["dimension_id", "name", "question", "family", "weight", "verdict", "value_a", "value_b"]
     return out[[*cols, "reason", "source_ids", "confidence"]].reset_index(drop=True)
+
+
+def _families(ds: Dataset) -> list[str]:
+    """Each dimension's family, in the order of dimensions.csv; empty (or none) is its own id."""
+    dims = ds.dimensions
+    if "family" not in dims.columns:
+        return list(dims.dimension_id)
+    return [
+        d if not isinstance(f, str) or not f.strip() else f.strip()
+        for d, f in zip(dims.dimension_id, dims.family, strict=True)
+    ]
+
+
+def dimension_families(ds: Dataset, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """The families of dimensions, each once, with the weight the family carries.
+
+    Dimensions that ask about the same thing from different sides (how much aid,
+    what kind, through whom, how far the movement depends on it) form a family,
+    so that one likeness or difference is not counted several times. One row per
+    family, in the order of its first dimension in dimensions.csv: family, size
+    (how many dimensions), dimensions (their ids), names, weight (the sum of the
+    members' weights: the defaults, overridden by ``weights``) and share (the
+    family's part of all the weight, from 0 to 1).
+    """
+    w = dimension_weights(ds, weights)
+    table = pd.DataFrame(
+        {
+            "family": _families(ds),
+            "dimension_id": ds.dimensions.dimension_id,
+            "name": ds.dimensions.name,
+        }
+    )
+    table["weight"] = table.dimension_id.map(w)
+    rows = [
+        {
+            "family": family,
+            "size": len(members),
+            "dimensions": tuple(members.dimension_id),
+            "names": tuple(members.name),
+            "weight": float(members.weight.sum()),
+        }
+        for family, members in table.groupby("family", sort=False)
+    ]
+    out = pd.DataFrame(rows, columns=["family", "size", "dimensions", "names", "weight"])
+    total = float(out.weight.sum())
+    out["share"] = out.weight / total if total > 0 else np.nan
+    return out
 
 
 @dataclass(frozen=True)
