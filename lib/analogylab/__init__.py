@@ -29,6 +29,7 @@ from analogylab.validate import Problem, ValidationReport, find_data, validate
 
 if TYPE_CHECKING:
     from analogylab import analysis, charts, lessons, widgets
+    from analogylab.case_exercises import rating_exercise
     from analogylab.exercise_widgets import ExerciseWidget, exercise, progress_panel
     from analogylab.exercises import (
         Feedback,
@@ -76,6 +77,7 @@ __all__ = [
     "progress",
     "progress_by_lesson",
     "progress_panel",
+    "rating_exercise",
     "set_student",
     "solution",
     "validate",
@@ -98,6 +100,7 @@ _LAZY = {
     "set_student": "exercises",
     "solution": "exercises",
     "lesson_sources": "lessons",
+    "rating_exercise": "case_exercises",
 }
 _SUBMODULES = (
     "analysis",
