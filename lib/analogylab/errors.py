@@ -22,6 +22,7 @@ __all__ = [
     "DataValidationError",
     "ExerciseBankError",
     "IncompleteDataError",
+    "NewCaseError",
     "NotebookError",
     "UnknownIdError",
     "UnknownTableError",
@@ -81,6 +82,10 @@ class IncompleteDataError(AnalogylabError, ValueError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NewCaseError(AnalogylabError, ValueError):
+    """``analogylab new-case`` cannot start the case as asked (a bad or taken id, a busy folder)."""
 
 
 class ExerciseBankError(AnalogylabError, ValueError):
