@@ -683,3 +683,16 @@ def test_sources_cited_only_by_exercises_count_in_a_copy_without_the_bank(
     """Lesson 07's copy leaves out exercises/: the lessons then use the shipped bank."""
     shutil.rmtree(data_copy / "exercises")
     assert validate(data_copy).ok
+
+
+def test_a_cell_with_a_line_break_or_thousands_of_characters_is_quoted_on_one_line(
+    data_copy: Path,
+) -> None:
+    ce.set_cell(data_copy, "events", 2, "kind", "arms\nand more")
+    ce.set_cell(data_copy, "events", 3, "kind", "z" * 5000)
+    report = validate(data_copy)
+    lines = str(report).splitlines()
+    assert len(lines) == len(report.problems) + 1  # one line each, and the summary
+    kinds = [p.message for p in report.problems if p.column == "kind"]
+    assert "'arms\\nand more' is not an allowed value" in kinds[0]
+    assert kinds[1].startswith("'zzz") and "... (5,000 characters)' is not an allowed" in kinds[1]

@@ -332,8 +332,8 @@ def load_dataset(
     pkg, options = _described(root, descriptor)
     try:
         raw = _read_package_bytes(root, pkg, pkg.names)
-    except FileNotFoundError:
-        # the report names the missing file
+    except OSError:
+        # a file missing or unreadable (a folder in its place ...): the report names it
         raise DataValidationError(validate(root, exercises=False)) from None
     if validate_first:
         # The exercise bank counts too: a source it alone cites is not an uncited one.

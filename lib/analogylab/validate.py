@@ -23,7 +23,7 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -161,16 +161,30 @@ def display_path(root: Path, name: str) -> str:
         return str(p)
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """A cell's value as a message quotes it: on one line, and cut short if it is long."""
+    text = str(value)
+    one_line = "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+    if len(one_line) > limit:
+        return f"{one_line[: limit - 3]}... ({len(text):,} characters)"
+    return one_line
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)``, x the closest of ``choices`` to a misspelt ``value``; or ``""``."""
+    if len(value) > 200:
+        return ""  # not a misspelling of an id or a name
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _choices(values: Iterable[str], limit: int = 12) -> str:
     vals = list(values)
-    shown = ", ".join(vals[:limit])
-    return shown + (f", ... ({len(vals)} in all)" if len(vals) > limit else "")
+    text = ", ".join(vals[:limit])
+    return text + (f", ... ({len(vals)} in all)" if len(vals) > limit else "")
 
 
 # --- pass 1: files and headers ------------------------------------------------------
@@ -440,7 +454,7 @@ def _check_header(table: _Table, problems: list[Problem]) -> None:
                     file,
                     1,
                     h,
-                    f"column '{h}' appears twice",
+                    f"column '{shown(h)}' appears twice",
                     "delete or rename one of them",
                     "duplicate-label",
                 )
@@ -452,7 +466,7 @@ def _check_header(table: _Table, problems: list[Problem]) -> None:
                     file,
                     1,
                     h,
-                    f"unknown column '{h}'{did_you_mean(h, expected)}",
+                    f"unknown column '{shown(h)}'{did_you_mean(h, expected)}",
                     f"rename it to one of the schema's columns ({', '.join(expected)}), or add "
                     "the column to datapackage.json first (CONTRIBUTING.md, 'Add a column')",
                     "extra-label",
@@ -517,7 +531,7 @@ def _constraint_problem(  # noqa: PLR0917
             file,
             row,
             col,
-            f"'{cell}' is not an allowed value{did_you_mean(str(cell), fld.enum)}",
+            f"'{shown(cell)}' is not an allowed value{did_you_mean(str(cell), fld.enum)}",
             f"use one of: {_choices(fld.enum)}",
             "not-allowed",
         )
@@ -526,7 +540,7 @@ def _constraint_problem(  # noqa: PLR0917
             file,
             row,
             col,
-            f"'{cell}' is not a valid id",
+            f"'{shown(cell)}' is not a valid id",
             "ids use lower-case letters, digits and hyphens only, starting with a "
             "letter or digit (e.g. e80-1979-12-intervention)",
             "bad-id",
@@ -538,7 +552,7 @@ def _constraint_problem(  # noqa: PLR0917
             file,
             row,
             col,
-            f"{cell} is out of range",
+            f"{shown(cell)} is out of range",
             f"use a value from {lo} to {hi}",
             "out-of-range",
         )
@@ -546,7 +560,7 @@ def _constraint_problem(  # noqa: PLR0917
         file,
         row,
         col,
-        f"'{cell}' breaks a rule of this column ({note})",
+        f"'{shown(cell)}' breaks a rule of this column ({note})",
         "correct the value",
         "constraint",
     )
@@ -692,15 +706,15 @@ def _suggest(d: _Dangling, tables: dict[str, _Table]) -> str:
                 found.append((len(elsewhere), ref, value, other, elsewhere))
         if found:
             _, ref, value, other, elsewhere = min(found)
-            shown = ", ".join(f"'{e}'" for e in elsewhere[:5])
+            listed = ", ".join(f"'{shown(e)}'" for e in elsewhere[:5])
             more = " ..." if len(elsewhere) > 5 else ""
-            return f" ({d.target}.csv has {ref}='{value}' only with {other} {shown}{more})"
+            return f" ({d.target}.csv has {ref}='{value}' only with {other} {listed}{more})"
     return ""
 
 
 def _row_list(rows: Sequence[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:8])
-    return shown + (f" ... {len(rows)} rows in all" if len(rows) > 8 else "")
+    text = ", ".join(str(r) for r in rows[:8])
+    return text + (f" ... {len(rows)} rows in all" if len(rows) > 8 else "")
 
 
 def _dangling_problems(
@@ -732,9 +746,11 @@ def _dangling_problems(
                 folded[dup.file].append((entry[0], entry[1] + len(ds), entry[2] | {d.table.file}))
             continue
         rows = sorted(x.row for x in ds)
-        pairs = ", ".join(f"{n}='{v}'" for n, v in zip(d.names, d.values, strict=False))
+        pairs = ", ".join(f"{n}='{shown(v)}'" for n, v in zip(d.names, d.values, strict=False))
         where = "" if len(rows) == 1 else f" (rows {_row_list(rows)})"
-        target_pairs = ", ".join(f"{r}='{v}'" for r, v in zip(d.ref_fields, d.values, strict=False))
+        target_pairs = ", ".join(
+            f"{r}='{shown(v)}'" for r, v in zip(d.ref_fields, d.values, strict=False)
+        )
         problems.append(
             Problem(
                 d.table.file,
@@ -750,7 +766,7 @@ def _dangling_problems(
     for file, missing in folded.items():
         dup = repeated[file]
         said = "; ".join(
-            f"'{value}' is in no row, though {n} row{'s' if n > 1 else ''} of "
+            f"'{shown(value)}' is in no row, though {n} row{'s' if n > 1 else ''} of "
             f"{' and '.join(sorted(Path(f).name for f in files))} point at it"
             for value, n, files in missing
         )
@@ -762,7 +778,7 @@ def _dangling_problems(
                 dup.column,
                 f"{dup.message}; {said}",
                 "give each row its own id: was one of the repeated rows meant to be "
-                + " or ".join(f"'{v}'" for v, _, _ in missing)
+                + " or ".join(f"'{shown(v)}'" for v, _, _ in missing)
                 + "?",
                 dup.code,
             )
@@ -790,13 +806,13 @@ def _translate(  # noqa: PLR0911  (one return per kind of Frictionless error)
     if code == "type-error":
         kind = fld.kind if fld else "value"
         hint = _TYPE_HINTS.get(fld.type if fld else "", "correct the value")
-        return Problem(file, row, col, f"'{cell}' is not a valid {kind}", hint, "bad-type")
+        return Problem(file, row, col, f"'{shown(cell)}' is not a valid {kind}", hint, "bad-type")
     if code == "constraint-error":
         return _constraint_problem(file, row, col, cell, err.note, fld)
     if code == "primary-key":
         key = res.primary_key
         cells = rows.get(row or -1, {})
-        value = ", ".join(f"{k}='{cells.get(k, '')}'" for k in key)
+        value = ", ".join(f"{k}='{shown(cells.get(k, ''))}'" for k in key)
         other = err.note.rsplit("position", 1)[-1].strip() if "same as" in err.note else ""
         if all(not cells.get(k, "").strip() for k in key):
             return None  # reported as a missing required value
@@ -831,7 +847,12 @@ def _translate(  # noqa: PLR0911  (one return per kind of Frictionless error)
         )
     if code == "unique-error":
         return Problem(
-            file, row, col, f"'{cell}' is used twice", "make each value unique", "duplicate-value"
+            file,
+            row,
+            col,
+            f"'{shown(cell)}' is used twice",
+            "make each value unique",
+            "duplicate-value",
         )
     return Problem(file, row, col, err.message, "correct the file", code)
 
@@ -890,8 +911,8 @@ def _rule_problems(  # noqa: PLR0912, PLR0915  (one branch per rule kind, each s
                         file,
                         rownum,
                         n,
-                        f"{n} ({cells[n].strip()}) is less than {prev[0]} "
-                        f"({cells[prev[0]].strip()})",
+                        f"{n} ({shown(cells[n].strip())}) is less than {prev[0]} "
+                        f"({shown(cells[prev[0]].strip())})",
                         f"these must not decrease: {' <= '.join(names)}; swap or correct them",
                         "out-of-order",
                     )
@@ -962,7 +983,7 @@ def _rule_problems(  # noqa: PLR0912, PLR0915  (one branch per rule kind, each s
                     file,
                     rownum,
                     rule["fields"][1],
-                    f"{rule['fields'][0]} and {rule['fields'][1]} are both '{a}'",
+                    f"{rule['fields'][0]} and {rule['fields'][1]} are both '{shown(a)}'",
                     "a comparison needs two different cases",
                     "same-value",
                 )
@@ -1055,7 +1076,7 @@ def _unknown_items(table: _Table, tables: dict[str, _Table], problems: list[Prob
                     table.file,
                     rows[0],
                     fld.name,
-                    f"'{item}' is not among the {target_col} values of "
+                    f"'{shown(item)}' is not among the {target_col} values of "
                     f"{target_name}.csv{did_you_mean(item, keys)}{also}",
                     f"add it to {target_name}.csv first, or correct the id",
                     "unknown-reference",
@@ -1114,7 +1135,7 @@ def _cited_problems(
             table.file,
             rownum,
             key,
-            f"'{value}' is cited by no row of any table and by no exercise",
+            f"'{shown(value)}' is cited by no row of any table and by no exercise",
             "cite it in the source_ids of the rows it supports, delete its row, or, to keep "
             f"it for students to read, set {keep.get('field', 'kind')} to "
             f"{' or '.join(sorted(kept)) or 'further-reading'}",
@@ -1225,7 +1246,7 @@ def _repeated_rows(
     kept = [p for p in problems if not (p.file in hit and p.row in hit[p.file].repeats)]
     total = sum(len(t.repeats) for t in hit.values())
     parts = [f"{Path(t.file).name} rows {_spans(list(t.repeats))}" for t in hit.values()]
-    shown = "; ".join(parts[:6]) + ("; ..." if len(parts) > 6 else "")
+    listed = "; ".join(parts[:6]) + ("; ..." if len(parts) > 6 else "")
     hint = (
         "these rows are already in the copy (were they merged in twice?): delete the "
         "repeated rows, or start again from a fresh copy of the data (copy data/ again) "
@@ -1251,12 +1272,24 @@ def _repeated_rows(
                 folder,
                 None,
                 None,
-                f"{total} rows in {len(hit)} files repeat earlier rows exactly ({shown})",
+                f"{total} rows in {len(hit)} files repeat earlier rows exactly ({listed})",
                 hint,
                 "repeated-rows",
             )
         )
     return kept
+
+
+def _one_line(p: Problem) -> Problem:
+    """Every problem prints as one line, whatever a cell it quotes holds."""
+    if any(c in p.message + p.hint + (p.column or "") for c in "\r\n"):
+        return replace(
+            p,
+            message=shown(p.message, 10_000),
+            hint=shown(p.hint, 10_000),
+            column=None if p.column is None else shown(p.column),
+        )
+    return p
 
 
 # --- the entry point -------------------------------------------------------------------------
@@ -1305,7 +1338,8 @@ def validate(
     order = {display_path(root, r.path): i for i, r in enumerate(pkg.resources)}
     order[folder] = -1
     report.problems = sorted(
-        set(problems), key=lambda p: (order.get(p.file, 99), p.row or 0, p.column or "", p.message)
+        {_one_line(p) for p in problems},
+        key=lambda p: (order.get(p.file, 99), p.row or 0, p.column or "", p.message),
     )
     if exercises:
         from analogylab.bank import read_bank  # noqa: PLC0415  (bank imports this module)
