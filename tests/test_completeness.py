@@ -212,3 +212,28 @@ def test_a_pair_judged_in_both_orders_is_reported(case_copy: Path) -> None:
     assert len(hits) == 1 and hits[0].row == n, str(report)
     assert "is judged twice for the pair" in hits[0].message
     assert "order of the pair does not matter" in hits[0].hint
+
+
+def test_an_item_already_reported_is_not_reported_again_for_its_ratings(
+    case_copy: Path,
+) -> None:
+    """Evidence dated after the analysis date: one line (move it), not a second for ratings."""
+    ce.append_row(
+        case_copy,
+        "evidence",
+        {
+            "evidence_id": "evx-late",
+            "case_id": X,
+            "date": "1994-01-01",
+            "precision": "year",
+            "description": "Known only after the analysis date.",
+            "kind": "action",
+            "credibility": "high",
+            "relevance": "low",
+            "contested": "false",
+            "source_ids": "coll-2004-ghost-wars",
+            "confidence": "C",
+        },
+    )
+    report = validate(case_copy)
+    assert [p.code for p in report.problems] == ["too-late"], str(report)

@@ -1176,9 +1176,16 @@ def _own_rules(
 ) -> None:
     from analogylab import completeness  # noqa: PLC0415  (completeness imports this module)
 
+    completing = [*completeness.RULE_KINDS, "cited"]
     for table in tables.values():
         _unknown_items(table, tables, problems)
+        for rule in table.resource.rules:
+            if rule.get("rule") not in completing:
+                problems.extend(_rule_problems(rule, table, tables))
+    # Completeness counts the rows that are otherwise sound: an evidence item already
+    # reported (dated too late, say) is not reported again for lacking its ratings.
     broken = {p.file for p in problems if p.code in _STRUCTURAL}
+    reported = {(p.file, p.row) for p in problems if p.row is not None}
     for table in tables.values():
         for rule in table.resource.rules:
             kind = rule.get("rule")
@@ -1186,7 +1193,10 @@ def _own_rules(
                 needed = [table.resource.name, *completeness.resources_of(rule)]
                 if not complete or any(n not in tables or tables[n].file in broken for n in needed):
                     continue  # counted once the tables it reads are sound
-                others = {n: tables[n].rows for n in needed}
+                others = {
+                    n: [(r, c) for r, c in tables[n].rows if (tables[n].file, r) not in reported]
+                    for n in needed
+                }
                 problems.extend(
                     g.problem for g in completeness.rule_gaps(rule, table.file, table.rows, others)
                 )
@@ -1202,8 +1212,6 @@ def _own_rules(
                 if not complete or table.file in broken or any(t.file in broken for t in citing):
                     continue
                 problems.extend(_cited_problems(rule, table, tables, root))
-            else:
-                problems.extend(_rule_problems(rule, table, tables))
 
 
 def _shifted_rows(problems: list[Problem]) -> list[Problem]:
