@@ -129,6 +129,21 @@ def test_compare_ratings_brings_the_reference_reason(ds: Dataset) -> None:
     assert c.loc[0, "reference"] == "I" and c.loc[0, "rationale"] == want.iloc[0]["rationale"]
 
 
+def test_compare_ratings_with_the_reference_matrix_gives_its_reasons(ds: Dataset) -> None:
+    """compare_ratings(student, rating_matrix(...)) once gave blank reasons."""
+    m = analysis.rating_matrix(ds, B)
+    c = analysis.compare_ratings({"ev-01": {"h-power-broker": "C"}}, m)
+    want = ds.ratings.query("evidence_id == 'ev-01' and hypothesis_id == 'h-power-broker'")
+    assert c.loc[0, "rationale"] == want.iloc[0]["rationale"] != ""
+    whole = analysis.compare_ratings(m, m)
+    assert len(whole) == m.size and (whole["rationale"] != "").all()
+    hm = analysis.hindsight_matrix(ds, B)
+    first = hm.index[0]
+    c = analysis.compare_ratings({first: {"h-narcotics": "II"}}, hm)
+    want = ds.milestones.query("event_id == @first and hypothesis_id == 'h-narcotics'")
+    assert c.loc[0, "rationale"] == want.iloc[0]["rationale"] != ""
+
+
 def test_the_three_forms_of_ratings_agree(ds: Dataset) -> None:
     m = analysis.rating_matrix(ds, B)
     from_long = analysis.as_matrix(ds.ratings[ds.ratings.evidence_id.isin(m.index)])
@@ -367,6 +382,7 @@ def test_khong_lists_six_jobs() -> None:
 
 def test_hindsight_matrix_lays_a_students_ratings_on_the_milestones(ds: Dataset) -> None:
     ref = analysis.hindsight_matrix(ds, B)
+    assert ref.index.name == "event_id", "its rows are events, not evidence"
     first = ref.index[0]
     mine = analysis.hindsight_matrix(ds, B, {first: {"h-flank-hedge": "I"}, "not-an-event": {}})
     assert list(mine.index) == list(ref.index) and list(mine.columns) == list(ref.columns)

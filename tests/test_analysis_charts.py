@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -52,6 +54,21 @@ def test_likeness_chart_refuses_bad_weights_and_unjudged_pairs(ds: Dataset) -> N
         charts.likeness_chart(ds, A, B, weights={"rival-postur": 1})
     with pytest.raises(charts.ChartError, match="two different cases"):
         charts.likeness_chart(ds, A, A)
+
+
+def test_likeness_twin_names_an_unjudged_dimension_by_its_name(ds: Dataset) -> None:
+    """A copy whose datapackage.json predates the completeness rule can leave a gap."""
+    res = ds.package.resource("likenesses")
+    older = dataclasses.replace(res, rules=tuple(r for r in res.rules if r["rule"] != "complete"))
+    pkg = dataclasses.replace(
+        ds.package, resources=tuple(older if r is res else r for r in ds.package.resources)
+    )
+    lk = ds.likenesses
+    gap = ~((lk.case_a == A) & (lk.case_b == B) & (lk.dimension_id == "rival-posture"))
+    partial = Dataset(ds.path, pkg, {**ds.tables, "likenesses": lk[gap]})
+    d = charts.describe(charts.likeness_chart(partial, A, B))
+    assert "Not judged for this pair: Rival's forces on the ground." in d.text
+    assert "over 19 of 20 dimensions" in d.sentences[0]
 
 
 # --- competing hypotheses -------------------------------------------------------------------

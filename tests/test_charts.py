@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -174,6 +175,21 @@ def test_aligned_timelines_put_the_chosen_events_at_zero(ds: Dataset) -> None:
     )
 
 
+def test_aligned_twin_names_the_cases_not_first_and_second(ds: Dataset) -> None:
+    there = charts.describe(charts.aligned_timelines(ds, A, B, align=INTERVENTIONS)).text
+    back = charts.describe(charts.aligned_timelines(ds, B, A, align=INTERVENTIONS[::-1])).text
+    for text, first, second in (
+        (there, "US-mujahideen 1980s", "Russia-Taliban 2018"),
+        (back, "Russia-Taliban 2018", "US-mujahideen 1980s"),
+    ):
+        assert "first case" not in text and "the second" not in text
+        assert re.search(
+            rf"Events of kind intervention: at [-+0-9., ]+ years in {first} and [-+0-9., ]+ "
+            rf"in {second}\.",
+            text,
+        ), text
+
+
 def test_aligned_window_keeps_only_events_inside_it(ds: Dataset) -> None:
     ax = charts.aligned_timelines(ds, A, B, align=INTERVENTIONS, window=(-1, 2))
     offsets = charts.describe(ax).data.offset
@@ -245,6 +261,15 @@ def test_series_text_twin_gives_the_key_numbers(ds: Dataset) -> None:
     assert set(d.sources) >= {s for ids in d.data.source_ids for s in ids}
 
 
+def test_a_one_year_series_reads_naturally(ds: Dataset) -> None:
+    """Not '1 figure from 1987 to 1987'."""
+    d = charts.describe(charts.series_chart(ds, ["us-covert-funding"], years=(1987, 1987)))
+    assert d.alt_text == (
+        "Yearly figures for 1987-1987: US covert aid to the Afghan resistance "
+        "(US$ million (current)), 1 figure for 1987: 630."
+    )
+
+
 def test_series_with_two_units_get_two_axes(ds: Dataset) -> None:
     ax = charts.series_chart(ds, ["soviet-troops-afghanistan", "soviet-deaths"])
     labels = sorted(a.get_ylabel() for a in ax.figure.axes)
@@ -297,14 +322,50 @@ def test_counterpart_map_draws_each_pair_by_fit(ds: Dataset) -> None:
     d = charts.describe(ax)
     fits = cp.fit.value_counts()
     assert f"{fits['strong']} strong, {fits['partial']} partial, {fits['weak']} weak" in d.text
-    assert "sponsor: United States then, Russia now (partial fit)" in d.text
+    assert (
+        "sponsor: United States in US-mujahideen 1980s, Russia in Russia-Taliban 2018 "
+        "(partial fit)" in d.text
+    )
+
+
+def _pair_sentences(d: charts.Description) -> list[tuple[str, str, frozenset[str]]]:
+    """Each pairing sentence of a counterpart twin as (role, fit, {'actor in case', ...})."""
+    out = []
+    for sentence in d.sentences[1:]:
+        head, sep, _ = sentence.partition(" fit). ")
+        if sep:
+            role, _, rest = head.partition(": ")
+            actors, fit = rest.rsplit(" (", 1)
+            out.append((role, fit, frozenset(actors.split(", "))))
+    return sorted(out, key=str)
 
 
 def test_counterpart_map_reads_pairs_either_way_round(ds: Dataset) -> None:
+    """The twin names each actor with its own case, so it reads true with either case first."""
     there = charts.describe(charts.counterpart_map(ds, A, B))
     back = charts.describe(charts.counterpart_map(ds, B, A))
     assert len(there.data) == len(back.data)
-    assert "sponsor: Russia then, United States now" in back.text
+    assert (
+        "sponsor: Russia in Russia-Taliban 2018, United States in US-mujahideen 1980s "
+        "(partial fit)" in back.text
+    )
+    assert _pair_sentences(there) == _pair_sentences(back)
+    assert len(_pair_sentences(there)) == len(there.data)
+    heads = [x.partition(" fit). ")[0] for d in (there, back) for x in d.sentences]
+    assert not any(re.search(r"\b(then|now)\b", h) for h in heads)  # no order by position
+
+
+def test_counterpart_twin_lists_actors_without_a_counterpart_per_case_once(ds: Dataset) -> None:
+    d = charts.describe(charts.counterpart_map(ds, A, B))
+    last = d.sentences[-1]
+    assert last.startswith("No counterpart recorded for these actors of ")
+    for case, label in ((A, "US-mujahideen 1980s"), (B, "Russia-Taliban 2018")):
+        part = next(p for p in last.split("; ") if f"of {label}: " in p)
+        names = part.split(": ", 1)[1].rstrip(".").split(", ")
+        assert len(names) == len(set(names)), f"a name repeats: {names}"
+        cast = set(ds.roles.loc[ds.roles.case_id == case, "actor_id"])
+        matched = set(d.data.actor_a if case == A else d.data.actor_b)
+        assert set(names) == {ds.actor(a)["name"] for a in cast - matched}
 
 
 def test_counterpart_map_without_pairs_says_what_to_add(ds: Dataset) -> None:

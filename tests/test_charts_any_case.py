@@ -19,204 +19,19 @@ import pytest
 import analogylab
 from analogylab import charts, widgets
 from analogylab.data import Dataset
-from csvedit import append_row, read
-
-X = "test-case-x"
-SRC = "coll-2004-ghost-wars"
+from analogylab.validate import display_path
+from madeup_case import X, add_case
 
 
 @pytest.fixture
 def ds_x(data_copy: Path) -> Iterator[Dataset]:
     """The shipped data plus a small third case, added as CSV rows only."""
-    common = {"source_ids": SRC, "confidence": "C"}
-    append_row(
-        data_copy,
-        "cases",
-        {
-            "case_id": X,
-            "title": "A test case",
-            "short_label": "Test case X",
-            "sponsor_id": "iran",
-            "proxy_id": "taliban",
-            "rival_id": "usa",
-            "theatre": "Nowhere in particular",
-            "start_year": "1990",
-            "end_year": "1995",
-            "analysis_date": "1992-06-30",
-            "summary": "Rows made up for a test.",
-            **common,
-        },
-    )
-    for actor, role in (("iran", "sponsor"), ("taliban", "proxy"), ("usa", "rival")):
-        append_row(
-            data_copy,
-            "roles",
-            {"case_id": X, "actor_id": actor, "role": role, "summary": "Test row.", **common},
-        )
-    for n, (date, precision, kind, contested) in enumerate(
-        [
-            ("1990-03-01", "month", "intervention", "false"),
-            ("1991-06-15", "day", "allegation", "true"),
-            ("1993-01-01", "year", "withdrawal", "false"),
-        ]
-    ):
-        append_row(
-            data_copy,
-            "events",
-            {
-                "event_id": f"ex-{n}",
-                "case_id": X,
-                "date": date,
-                "precision": precision,
-                "title": f"Test event {n}",
-                "description": "Test row.",
-                "kind": kind,
-                "actor_ids": "usa",
-                "contested": contested,
-                "note": "Disputed in this test." if contested == "true" else "",
-                **common,
-            },
-        )
-    append_row(
-        data_copy,
-        "goals",
-        {
-            "goal_id": "gx-iran",
-            "case_id": X,
-            "actor_id": "iran",
-            "goal": "A test goal.",
-            "category": "status",
-            "basis": "inferred",
-            "evidence": "None.",
-            **common,
-        },
-    )
-    append_row(
-        data_copy,
-        "series_info",
-        {
-            "series_id": "x-aid",
-            "case_id": X,
-            "title": "Test aid",
-            "unit": "US$ million (current)",
-            "measure": "Test.",
-            **common,
-        },
-    )
-    append_row(
-        data_copy,
-        "series",
-        {"series_id": "x-aid", "year": "1990", "value": "5", "measure": "Test.", **common},
-    )
-    append_row(
-        data_copy,
-        "series",
-        {
-            "series_id": "x-aid",
-            "year": "1991",
-            "low": "6",
-            "high": "9",
-            "measure": "Test.",
-            **common,
-        },
-    )
-    append_row(
-        data_copy,
-        "counterparts",
-        {
-            "counterpart_id": "cp-x-usa",
-            "case_a": "us-mujahideen-1980s",
-            "actor_a": "usa",
-            "case_b": X,
-            "actor_b": "iran",
-            "role": "sponsor",
-            "fit": "weak",
-            "reason": "Test row.",
-            **common,
-        },
-    )
-    _analysis_rows(data_copy, common)
+    add_case(data_copy)
     yield analogylab.load_dataset(data_copy)
     for ex in list(widgets._live.values()):
         ex.close_all()
     widgets._live.clear()
     plt.close("all")
-
-
-def _analysis_rows(data: Path, common: dict[str, str]) -> None:
-    """Likenesses with the 1980s case, two hypotheses, evidence, ratings and a milestone."""
-    dims = [r[0] for r in read(data, "dimensions")[1:]]
-    verdicts = ["likeness", "partial", "difference"]
-    for n, d in enumerate(dims):
-        append_row(data, "profiles", {"dimension_id": d, "case_id": X, "value": "Test.", **common})
-        append_row(
-            data,
-            "likenesses",
-            {
-                "dimension_id": d,
-                "case_a": "us-mujahideen-1980s",
-                "case_b": X,
-                "verdict": verdicts[n % 3],
-                "reason": "Test row.",
-                **common,
-            },
-        )
-    for h in ("hx-a", "hx-b"):
-        append_row(
-            data,
-            "hypotheses",
-            {
-                "hypothesis_id": h,
-                "case_id": X,
-                "label": f"Test hypothesis {h}",
-                "statement": "Test.",
-                "held_by": "Nobody.",
-                **common,
-            },
-        )
-    ratings = {"evx-1": ("C", "I"), "evx-2": ("II", "N")}
-    for n, (ev, pair) in enumerate(ratings.items()):
-        append_row(
-            data,
-            "evidence",
-            {
-                "evidence_id": ev,
-                "case_id": X,
-                "date": f"199{n}-01-01",
-                "precision": "year",
-                "description": "Test.",
-                "kind": "action",
-                "credibility": "high",
-                "relevance": "low",
-                "contested": "false",
-                **common,
-            },
-        )
-        for h, rating in zip(("hx-a", "hx-b"), pair, strict=True):
-            append_row(
-                data,
-                "ratings",
-                {
-                    "evidence_id": ev,
-                    "hypothesis_id": h,
-                    "rating": rating,
-                    "rationale": "Test.",
-                    **common,
-                },
-            )
-    for h, rating in (("hx-a", "C"), ("hx-b", "II")):
-        append_row(
-            data,
-            "milestones",
-            {
-                "event_id": "ex-2",
-                "hypothesis_id": h,
-                "expected": "Test.",
-                "rating": rating,
-                "rationale": "Test.",
-                **common,
-            },
-        )
 
 
 def test_every_chart_draws_the_new_case(ds_x: Dataset) -> None:
@@ -235,7 +50,12 @@ def test_every_chart_draws_the_new_case(ds_x: Dataset) -> None:
     d = charts.describe(charts.actor_goal_matrix(ds_x, X))
     assert "1 goals in all" not in d.text and "1 goal in all" in d.text
     d = charts.describe(charts.counterpart_map(ds_x, "us-mujahideen-1980s", X))
-    assert "sponsor: United States then, Iran now (weak fit)" in d.text
+    assert "sponsor: United States in US-mujahideen 1980s, Iran in Test case X (weak fit)" in d.text
+    back = charts.describe(charts.counterpart_map(ds_x, X, "us-mujahideen-1980s"))
+    assert "sponsor: Iran in Test case X, United States in US-mujahideen 1980s (weak fit)" in (
+        back.text
+    )
+    assert "of Test case X: Taliban, United States;" in back.text  # its own actors, once each
 
 
 def test_explorers_offer_the_new_case(ds_x: Dataset) -> None:
@@ -249,7 +69,8 @@ def test_explorers_offer_the_new_case(ds_x: Dataset) -> None:
     al = widgets.aligned_explorer(ds_x, "russia-taliban-2018", X)
     assert al.error is None
     cp = widgets.counterpart_explorer(ds_x, "russia-taliban-2018", X)
-    assert cp.error is not None and "data/counterparts.csv" in cp.error
+    copy = display_path(ds_x.path, "counterparts.csv")
+    assert cp.error is not None and f"add rows to {copy} " in cp.error  # the teacher's own copy
 
 
 def test_every_analysis_takes_the_new_case(ds_x: Dataset) -> None:

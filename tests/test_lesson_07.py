@@ -237,6 +237,29 @@ def test_readme_merge_recipe_merges_rows_that_validate(tmp_path: Path) -> None:
     assert report.ok, str(report)
 
 
+def test_readme_merge_recipe_run_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
+    data = _bare_copy(tmp_path / "my-data")
+    mine = tmp_path / "my-case"
+    shutil.copytree(TEMPLATE, mine)
+    ce.append_row(
+        mine,
+        "actors",
+        {
+            "actor_id": "test-actor",
+            "name": "Test actor",
+            "kind": "state",
+            "description": "A test row.",
+            "source_ids": "garver-2016-chinas-quest",
+            "confidence": "B",
+        },
+    )
+    _run_recipe(tmp_path)
+    once = (data / "actors.csv").read_bytes()
+    _run_recipe(tmp_path)
+    assert (data / "actors.csv").read_bytes() == once
+    assert validate(data).ok
+
+
 # --- the bank ---------------------------------------------------------------------------------
 
 

@@ -67,3 +67,66 @@ def test_no_second_copy_of_the_schema_in_code() -> None:
         header = ",".join(res.field_names)
         assert header not in code
         assert repr(res.field_names) not in code
+
+
+ENUMS = [(r, f) for r in PKG.resources for f in r.fields if f.enum]
+
+
+@pytest.mark.parametrize(("res", "fld"), ENUMS, ids=[f"{r.name}.{f.name}" for r, f in ENUMS])
+def test_every_allowed_value_has_a_meaning(res, fld) -> None:  # type: ignore[no-untyped-def]
+    """ds.vocabulary shows a meaning for every value of every fixed list (x-labels)."""
+    labels = fld.labels or {}
+    blank = [v for v in fld.enum if len(labels.get(v, "").strip()) < 5]
+    assert not blank, f"{res.name}.{fld.name}: no meaning (x-labels) for {blank}"
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        ("goals", "category"),
+        ("evidence", "kind"),
+        ("evidence", "credibility"),
+        ("sources", "kind"),
+    ],
+)
+def test_the_vocabulary_once_blank_now_has_meanings(ds, table: str, column: str) -> None:  # type: ignore[no-untyped-def]
+    vocab = ds.vocabulary(table, column)
+    assert len(vocab) > 1 and (vocab["meaning"].str.len() > 10).all()
+
+
+def test_a_goal_can_be_to_overthrow_a_government(ds) -> None:  # type: ignore[no-untyped-def]
+    vocab = ds.vocabulary("goals", "category").set_index("value")["meaning"]
+    assert "bring down the government" in vocab["overthrow"]
+    overthrow = ds.goals[ds.goals.category == "overthrow"]
+    assert "g80-muj-overthrow" in set(overthrow.goal_id)
+    assert overthrow.goal.str.contains("power", case=False).all()
+
+
+COMPLETENESS = [(r, rule) for r in PKG.resources for rule in r.rules if "complete" in rule["rule"]]
+
+
+@pytest.mark.parametrize(
+    ("res", "rule"), COMPLETENESS, ids=[f"{r.name}.{rule['rule']}" for r, rule in COMPLETENESS]
+)
+def test_completeness_rules_name_real_tables_and_fields(res, rule) -> None:  # type: ignore[no-untyped-def]
+    names = set(res.field_names)
+    if rule["rule"] == "complete":
+        assert set(rule["group"]) | {rule["field"]} <= names
+        target = PKG.resource(rule["resource"]).field_names
+        assert rule["key"] in target and rule.get("label", rule["key"]) in target
+        within = rule.get("within")
+        if within:
+            owner = PKG.resource(within["resource"]).field_names
+            assert {within["key"], within["case"], within["label"]} <= set(owner)
+            assert rule["case"] in target
+    else:
+        for f, r in zip(rule["fields"], rule["resources"], strict=True):
+            assert f in names and f in PKG.resource(r).field_names
+            assert rule["case"] in PKG.resource(r).field_names
+
+
+def test_the_pair_order_convention_is_written_in_the_codebook() -> None:
+    for table in ("likenesses", "counterparts"):
+        text = PKG.resource(table).field("case_a").description
+        assert "the earlier case (the smaller start_year) is case_a" in text
+        assert "either order" in text

@@ -7,6 +7,9 @@ Python API and from the command line.
 
 from __future__ import annotations
 
+import csv
+import io
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -447,3 +450,249 @@ def test_command_line_exit_codes(shipped: Path, data_copy: Path) -> None:
     bad = subprocess.run([*exe, str(data_copy)], capture_output=True, text=True, check=False)
     assert bad.returncode == 1
     assert ":2:kind: 'invasion' is not an allowed value" in bad.stdout
+
+
+# --- one cause, one message: files that are not comma-separated UTF-8 text ----------------------
+
+
+def _resave(d: Path, table: str, **writer: str) -> None:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\n", **writer).writerows(ce.read(d, table))  # type: ignore[arg-type]
+    (d / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def _only(report, file):  # type: ignore[no-untyped-def]
+    """The report's one problem, which must be in ``file``."""
+    assert len(report.problems) == 1, str(report)
+    p = report.problems[0]
+    assert Path(p.file).name == file, str(report)
+    return p
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "named", "advice"),
+    [
+        (";", "semicolons (;)", "List separator"),
+        ("\t", "tabs", "Text (Tab delimited)"),
+    ],
+)
+def test_a_file_saved_with_another_delimiter_gets_one_line_saying_use_commas(
+    data_copy: Path, delimiter: str, named: str, advice: str
+) -> None:
+    _resave(data_copy, "roles", delimiter=delimiter)
+    p = _only(validate(data_copy), "roles.csv")
+    assert p.row == 1 and f"the columns are separated by {named}, not commas" in p.message
+    assert p.hint.startswith("use commas") and advice in p.hint and "CSV UTF-8" in p.hint
+    assert "LibreOffice" in p.hint
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("utf-16", "UTF-16 text (what Excel calls 'Unicode Text')"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "an Excel or LibreOffice workbook"),
+        (b"case_id,actor_id\x00\x01\x02", "NUL character (binary data)"),
+    ],
+    ids=["utf-16", "workbook", "binary"],
+)
+def test_a_file_that_is_not_csv_text_is_named_once(
+    data_copy: Path, content: str | bytes, words: str
+) -> None:
+    p = data_copy / "roles.csv"
+    if content == "utf-16":
+        p.write_bytes(p.read_text(encoding="utf-8").encode("utf-16"))
+    else:
+        assert isinstance(content, bytes)
+        p.write_bytes(content)
+    problem = _only(validate(data_copy), "roles.csv")
+    assert words in problem.message and "CSV UTF-8" in problem.hint
+
+
+def test_a_huge_cell_is_reported_never_a_traceback(data_copy: Path) -> None:
+    """Over csv's field limit (131,072 characters), where `analogylab validate` once crashed."""
+    ce.set_cell(data_copy, "events", 3, "description", "x" * 200_000)
+    p = _only(validate(data_copy), "events.csv")
+    assert (p.row, p.column) == (3, "description")
+    assert "200,000 characters long, over the 131,072 a cell may hold" in p.message
+    assert "double quote" in p.hint
+
+
+def test_a_quote_never_closed_is_named_at_its_row(data_copy: Path) -> None:
+    rows = len(ce.read(data_copy, "claims"))  # the header and every data row
+    p = data_copy / "claims.csv"
+    text = p.read_text(encoding="utf-8")
+    p.write_text(
+        text + 'c-new,"a quote opened, never closed\nand a second line\n', encoding="utf-8"
+    )
+    problem = _only(validate(data_copy), "claims.csv")
+    assert problem.row == rows + 1, str(problem)
+    assert "runs over 2 lines to the end of the file" in problem.message
+    assert "never closed" in problem.hint
+
+
+def test_a_row_with_a_stray_comma_is_one_line_not_one_per_cell(data_copy: Path) -> None:
+    p = data_copy / "events.csv"
+    lines = p.read_text(encoding="utf-8").split("\n")
+    lines[5] = lines[5].replace(",", ",stray,", 1)  # every later cell one column to the right
+    p.write_text("\n".join(lines), encoding="utf-8")
+    problem = _only(validate(data_copy), "events.csv")
+    assert problem.row == 6 and "more cells than the header" in problem.message
+
+
+@pytest.mark.slow
+def test_a_huge_cell_in_a_fresh_process_exits_1_without_a_traceback(data_copy: Path) -> None:
+    """The crash happened before Frictionless (which raises csv's limit) was ever imported."""
+    ce.set_cell(data_copy, "sources", 2, "note", "y" * 140_000)
+    run = subprocess.run(
+        [sys.executable, "-m", "analogylab", "validate", str(data_copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "140,000 characters long" in run.stdout
+
+
+# --- one cause, one message: repeats, a repeated id, the rows that point at a missing one ---------
+
+
+def test_rows_merged_twice_are_one_message_saying_they_are_already_in_the_copy(
+    data_copy: Path,
+) -> None:
+    """The README's merge run twice: every row of the case a second time, in every file."""
+    tables = ("sources", "cases", "roles", "goals", "events", "profiles", "likenesses")
+    for table in tables:
+        rows = ce.read(data_copy, table)
+        ce.write(data_copy, table, rows + rows[-3:])
+    report = validate(data_copy)
+    assert len(report.problems) == 1, str(report)
+    p = report.problems[0]
+    assert f"21 rows in {len(tables)} files repeat earlier rows exactly" in p.message
+    assert "events.csv rows " in p.message
+    assert "these rows are already in the copy" in p.hint and "fresh copy" in p.hint
+
+
+def test_rows_repeated_in_one_file_name_the_rows_they_repeat(data_copy: Path) -> None:
+    rows = ce.read(data_copy, "events")
+    ce.write(data_copy, "events", rows + rows[1:3])
+    p = _only(validate(data_copy), "events.csv")
+    n = len(rows)
+    assert p.row == n + 1
+    assert f"2 row(s) repeat earlier rows exactly (rows {n + 1}-{n + 2} repeat rows 2-3)" in (
+        p.message
+    )
+
+
+def test_a_repeated_hypothesis_id_is_one_line_naming_the_id_it_hid(data_copy: Path) -> None:
+    """Typed over another id: the rows pointing at the lost id are not listed one by one."""
+    lost = ce.get(data_copy, "hypotheses", 4, "hypothesis_id")
+    kept = ce.get(data_copy, "hypotheses", 3, "hypothesis_id")
+    ce.set_cell(data_copy, "hypotheses", 4, "hypothesis_id", kept)
+    p = _only(validate(data_copy), "hypotheses.csv")
+    assert (p.row, p.column) == (4, "hypothesis_id")
+    assert f"duplicate id: hypothesis_id='{kept}' is already used in row 3" in p.message
+    assert f"'{lost}' is in no row, though" in p.message and "ratings.csv" in p.message
+    assert f"was one of the repeated rows meant to be '{lost}'?" in p.hint
+
+
+def test_one_misspelt_id_in_many_rows_is_one_line_listing_the_rows(data_copy: Path) -> None:
+    for n in (2, 3, 4):
+        ce.set_cell(data_copy, "events", n, "source_ids", "coll-2004-ghost-war")
+    for n in (2, 3):
+        ce.set_cell(data_copy, "goals", n, "case_id", "russia-taliban-2019")
+    report = validate(data_copy)
+    lines = [str(p) for p in report.problems]
+    assert len(lines) == 2, "\n".join(lines)
+    assert (
+        "events.csv:2:source_ids: 'coll-2004-ghost-war' is not among the source_id values of "
+        "sources.csv (did you mean 'coll-2004-ghost-wars'?) (rows 2, 3, 4)" in lines[1]
+    )
+    assert "goals.csv:2:case_id+actor_id: case_id='russia-taliban-2019', actor_id=" in lines[0]
+    assert "(did you mean case_id='russia-taliban-2018'?) (rows 2, 3)" in lines[0]
+
+
+# --- near misses for every reference, compound keys included -------------------------------------
+
+
+def test_a_goal_for_an_actor_with_no_role_suggests_the_near_miss(data_copy: Path) -> None:
+    case = ce.get(data_copy, "goals", 2, "case_id")
+    ce.set_cell(data_copy, "goals", 2, "actor_id", "pakistn")
+    p = _only(validate(data_copy), "goals.csv")
+    assert (p.row, p.column) == (2, "case_id+actor_id")
+    assert f"case_id='{case}', actor_id='pakistn' does not match any row of roles.csv" in (
+        p.message
+    )
+    assert "(did you mean actor_id='pakistan'?)" in p.message
+    assert p.hint.startswith(f"add a row with case_id='{case}', actor_id='pakistn' to roles.csv")
+
+
+def test_a_counterpart_whose_actor_has_no_role_in_that_case_says_where_it_has_one(
+    data_copy: Path,
+) -> None:
+    """NATO has a role only in the 2018 case: as a 1980s actor it is not a typo to correct."""
+    row = ce.first_row_where(data_copy, "counterparts", "case_a", lambda v: v.endswith("1980s"))
+    ce.set_cell(data_copy, "counterparts", row, "actor_a", "nato")
+    p = _only(validate(data_copy), "counterparts.csv")
+    assert p.column == "case_a+actor_a"
+    assert "roles.csv has actor_id='nato' only with case_id 'russia-taliban-2018'" in p.message
+
+
+def test_a_misspelt_case_of_a_compound_key_is_suggested(data_copy: Path) -> None:
+    ce.set_cell(data_copy, "roles", 2, "case_id", "us-mujahedin-1980s")
+    report = validate(data_copy)
+    hits = [str(p) for p in report.problems if "us-mujahedin-1980s" in p.message]
+    assert hits and all("did you mean" in h and "us-mujahideen-1980s" in h for h in hits), hits
+
+
+# --- uncited sources -------------------------------------------------------------------------
+
+
+def _new_source(d: Path, kind: str) -> int:
+    return ce.append_row(
+        d,
+        "sources",
+        {
+            "source_id": "nobody-2020-uncited-work",
+            "author": "A. Nobody",
+            "title": "A work no row cites",
+            "outlet": "Nowhere Press",
+            "published": "2020",
+            "kind": kind,
+        },
+    )
+
+
+def test_a_source_no_row_or_exercise_cites_is_reported_in_any_copy(data_copy: Path) -> None:
+    row = _new_source(data_copy, "book")
+    p = _only(validate(data_copy), "sources.csv")
+    assert (p.row, p.column) == (row, "source_id")
+    assert "'nobody-2020-uncited-work' is cited by no row of any table and by no exercise" in (
+        p.message
+    )
+    assert "set kind to further-reading" in p.hint
+
+
+def test_further_reading_keeps_a_source_no_row_cites(data_copy: Path) -> None:
+    _new_source(data_copy, "further-reading")
+    assert validate(data_copy).ok
+
+
+def test_sources_cited_only_by_exercises_count_in_a_copy_without_the_bank(
+    data_copy: Path,
+) -> None:
+    """Lesson 07's copy leaves out exercises/: the lessons then use the shipped bank."""
+    shutil.rmtree(data_copy / "exercises")
+    assert validate(data_copy).ok
+
+
+def test_a_cell_with_a_line_break_or_thousands_of_characters_is_quoted_on_one_line(
+    data_copy: Path,
+) -> None:
+    ce.set_cell(data_copy, "events", 2, "kind", "arms\nand more")
+    ce.set_cell(data_copy, "events", 3, "kind", "z" * 5000)
+    report = validate(data_copy)
+    lines = str(report).splitlines()
+    assert len(lines) == len(report.problems) + 1  # one line each, and the summary
+    kinds = [p.message for p in report.problems if p.column == "kind"]
+    assert "'arms\\nand more' is not an allowed value" in kinds[0]
+    assert kinds[1].startswith("'zzz") and "... (5,000 characters)' is not an allowed" in kinds[1]

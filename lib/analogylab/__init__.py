@@ -20,6 +20,8 @@ from analogylab.errors import (
     DataPackageError,
     DataValidationError,
     ExerciseBankError,
+    IncompleteDataError,
+    NewCaseError,
     NotebookError,
     UnknownIdError,
     UnknownTableError,
@@ -28,6 +30,7 @@ from analogylab.validate import Problem, ValidationReport, find_data, validate
 
 if TYPE_CHECKING:
     from analogylab import analysis, charts, lessons, widgets
+    from analogylab.case_exercises import rating_exercise
     from analogylab.exercise_widgets import ExerciseWidget, exercise, progress_panel
     from analogylab.exercises import (
         Feedback,
@@ -53,6 +56,8 @@ __all__ = [
     "ExerciseBankError",
     "ExerciseWidget",
     "Feedback",
+    "IncompleteDataError",
+    "NewCaseError",
     "NotebookError",
     "Problem",
     "UnknownIdError",
@@ -74,6 +79,7 @@ __all__ = [
     "progress",
     "progress_by_lesson",
     "progress_panel",
+    "rating_exercise",
     "set_student",
     "solution",
     "validate",
@@ -96,6 +102,7 @@ _LAZY = {
     "set_student": "exercises",
     "solution": "exercises",
     "lesson_sources": "lessons",
+    "rating_exercise": "case_exercises",
 }
 _SUBMODULES = (
     "analysis",

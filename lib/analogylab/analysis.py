@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analogylab.completeness import refuse_incomplete
 from analogylab.data import Dataset
 from analogylab.errors import AnalogylabError, UnknownIdError
 from analogylab.validate import did_you_mean
@@ -130,7 +131,9 @@ def likenesses_and_differences(ds: Dataset, case_a: str, case_b: str) -> pd.Data
     weight (the default), verdict (likeness, partial or difference; missing where
     the pair has not been judged on that dimension), value_a and value_b (each
     case's profile), reason, source_ids (of the verdict and both profiles) and
-    confidence (of the verdict). The pair may be given in either order.
+    confidence (of the verdict). The pair may be given in either order. A pair
+    judged on some dimensions but not all is refused (IncompleteDataError, the line
+    ``analogylab validate`` prints).
     """
     if case_a == case_b:
         raise AnalysisError(f"compare two different cases; both are '{case_a}'")
@@ -146,6 +149,7 @@ def likenesses_and_differences(ds: Dataset, case_a: str, case_b: str) -> pd.Data
             f"no rows of likenesses.csv compare '{case_a}' with '{case_b}'; add one row per "
             "dimension for this pair (data/templates/case/README.md says how)"
         )
+    refuse_incomplete(ds, "likenesses", (case_a, case_b))
     dims = ds.dimensions[["dimension_id", "name", "question", "default_weight"]].rename(
         columns={"default_weight": "weight"}
     )
@@ -380,7 +384,13 @@ def _score_at(rest_w: float, rest_wp: float, p: float, x: float) -> float:
 
 
 def rating_matrix(ds: Dataset, case: str) -> pd.DataFrame:
-    """The reference ratings of a case: evidence down (by date), hypotheses across."""
+    """The reference ratings of a case: evidence down (by date), hypotheses across.
+
+    The reasons go with it, in ``.attrs["rationale"]`` (``{(evidence_id,
+    hypothesis_id): rationale}``), so ``compare_ratings`` can give them. A case
+    rated on some evidence x hypothesis pairs but not all is refused
+    (IncompleteDataError, the line ``analogylab validate`` prints).
+    """
     _check_case(ds, case)
     hyps = ds.hypotheses[ds.hypotheses.case_id == case].hypothesis_id.tolist()
     ev = ds.evidence[ds.evidence.case_id == case].sort_values("date", kind="stable")
@@ -391,10 +401,25 @@ def rating_matrix(ds: Dataset, case: str) -> pd.DataFrame:
             "(one rating per evidence x hypothesis)"
         )
     r = ds.ratings[ds.ratings.hypothesis_id.isin(hyps)]
+    if r.empty:
+        raise AnalysisError(
+            f"case '{case}' has no rows in ratings.csv yet; rate every evidence item against "
+            "every hypothesis of the case (one row each)"
+        )
+    refuse_incomplete(ds, "ratings", (case,))
     m = r.pivot(index="evidence_id", columns="hypothesis_id", values="rating")
     m = m.reindex(index=ev.evidence_id.tolist(), columns=hyps)
     m.index.name, m.columns.name = "evidence_id", "hypothesis_id"
+    m.attrs["rationale"] = _rationales(r, "evidence_id")
     return m
+
+
+def _rationales(rows: pd.DataFrame, key: str) -> dict[tuple[str, str], str]:
+    """``{(row id, hypothesis_id): rationale}`` from a long table of ratings."""
+    return {
+        (str(e), str(h)): "" if pd.isna(t) else str(t)
+        for e, h, t in zip(rows[key], rows["hypothesis_id"], rows["rationale"], strict=True)
+    }
 
 
 def as_matrix(ratings: Any) -> pd.DataFrame:
@@ -605,19 +630,17 @@ def compare_ratings(student: Any, reference: Any) -> pd.DataFrame:
 
     Columns: evidence_id, hypothesis_id, student, reference, agree, steps (how far
     apart on CC..II; NaN where NA is involved), changes_score (the two give
-    different inconsistency points), and the reference ``rationale`` when the
-    reference is a long table that has one (such as ``ds.ratings``).
+    different inconsistency points), and the reference's ``rationale``: from a
+    long table that has one (such as ``ds.ratings``), or from a matrix made by
+    ``rating_matrix`` or ``hindsight_matrix``, which carry their reasons.
     """
     s, r = as_matrix(student), as_matrix(reference)
     rationale: dict[tuple[str, str], str] = {}
     if isinstance(reference, pd.DataFrame) and "rationale" in reference.columns:
         row = "evidence_id" if "evidence_id" in reference.columns else "event_id"
-        rationale = {
-            (e, h): t
-            for e, h, t in zip(
-                reference[row], reference["hypothesis_id"], reference["rationale"], strict=True
-            )
-        }
+        rationale = _rationales(reference, row)
+    elif isinstance(reference, pd.DataFrame):
+        rationale = dict(reference.attrs.get("rationale", {}))
     rows = []
     for ev_id in s.index:
         for h in s.columns:
@@ -653,7 +676,8 @@ def milestones(ds: Dataset, case: str) -> pd.DataFrame:
     hypothesis_id, label (of the hypothesis), expected (what the hypothesis would
     have led one to expect), rating (how consistent what happened is with it),
     rationale, contested (the event), source_ids (of the row and the event) and
-    confidence.
+    confidence. An event held against some hypotheses of the case but not all is
+    refused (IncompleteDataError, the line ``analogylab validate`` prints).
     """
     c = _check_case(ds, case)
     if pd.isna(c["analysis_date"]):
@@ -675,6 +699,7 @@ def milestones(ds: Dataset, case: str) -> pd.DataFrame:
             f"after the analysis date of '{case}' ({pd.Timestamp(c['analysis_date']).date()}); "
             "a milestone must come later (what was known by then belongs in evidence.csv)"
         )
+    refuse_incomplete(ds, "milestones", (case,))
     out["source_ids"] = _merge_sources(out, "source_ids", "event_sources")
     order = {h: i for i, h in enumerate(hyps.hypothesis_id)}
     out = out.assign(_h=out["hypothesis_id"].map(order)).sort_values(
@@ -692,7 +717,8 @@ def hindsight_matrix(
     ``ratings`` (optional) are a student's own, as ``{event_id: {hypothesis_id:
     rating}}`` or any form ``as_matrix`` takes, laid on the same rows and columns
     (a development they did not rate stays empty); ``include_contested=False``
-    leaves out developments whose facts are disputed.
+    leaves out developments whose facts are disputed. The rows are named
+    ``event_id``; the reference's reasons are in ``.attrs["rationale"]``.
     """
     ms = milestones(ds, case)
     if not include_contested:
@@ -710,8 +736,13 @@ def hindsight_matrix(
         index=list(dict.fromkeys(ms["event_id"])), columns=list(dict.fromkeys(ms["hypothesis_id"]))
     )
     if ratings is None:
-        return as_matrix(ref)
-    return as_matrix(as_matrix(ratings).reindex(index=ref.index, columns=ref.columns))
+        m = as_matrix(ref)
+    else:
+        m = as_matrix(as_matrix(ratings).reindex(index=ref.index, columns=ref.columns))
+    m.index.name = "event_id"
+    if ratings is None:
+        m.attrs["rationale"] = _rationales(ms, "event_id")
+    return m
 
 
 def hindsight_scores(

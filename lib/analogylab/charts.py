@@ -31,6 +31,7 @@ import pandas as pd
 
 from analogylab.data import Dataset
 from analogylab.errors import AnalogylabError
+from analogylab.validate import display_path
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -673,7 +674,10 @@ def _describe_aligned(
     for kind in shared:
         oa = ", ".join(f"{o:+.1f}" for o in a.loc[a["kind"] == kind, "offset"])
         ob = ", ".join(f"{o:+.1f}" for o in b.loc[b["kind"] == kind, "offset"])
-        s.append(f"Events of kind {kind}: at {oa} years in the first case and {ob} in the second.")
+        s.append(
+            f"Events of kind {kind}: at {oa} years in {info_a['short_label']} and {ob} in "
+            f"{info_b['short_label']}."
+        )
     for info, ev in ((info_a, a), (info_b, b)):
         if len(ev):
             s.append(
@@ -848,11 +852,16 @@ def _describe_series(
             if pd.notna(peak["value"])
             else f"{_fmt_num(peak['low'])} to {_fmt_num(peak['high'])}"
         )
-        summaries.append(
-            f"{name} ({info[sid].unit}), {_plural(len(rows), 'figure')} from "
-            f"{rows['year'].min()} to {rows['year'].max()}, "
-            f"the highest {peak_txt} in {peak['year']}"
-        )
+        first, last = rows["year"].min(), rows["year"].max()
+        if first == last:  # one year: its figure, not a span from a year to itself
+            summaries.append(
+                f"{name} ({info[sid].unit}), {_plural(len(rows), 'figure')} for {first}: {peak_txt}"
+            )
+        else:
+            summaries.append(
+                f"{name} ({info[sid].unit}), {_plural(len(rows), 'figure')} from {first} to "
+                f"{last}, the highest {peak_txt} in {peak['year']}"
+            )
         details.append((name, rows))
     s = [f"Yearly figures{scope}: " + "; ".join(summaries) + "."]
     for name, rows in details:
@@ -898,7 +907,8 @@ def actor_goal_matrix(ds: Dataset, case: str, ax: Axes | None = None) -> Axes:
     goals = ds.goals[ds.goals["case_id"] == case]
     if goals.empty:
         raise ChartError(
-            f"the case {case!r} has no rows in the goals table; add some to data/goals.csv"
+            f"the case {case!r} has no rows in the goals table; add some to "
+            f"{display_path(ds.path, 'goals.csv')}"
         )
     cats = [c for c in ds.vocabulary("goals", "category")["value"] if c in set(goals["category"])]
     roles = ds.roles[ds.roles["case_id"] == case].set_index("actor_id")["role"]
@@ -987,7 +997,8 @@ def counterpart_map(ds: Dataset, case_a: str, case_b: str, ax: Axes | None = Non
     if pairs.empty:
         raise ChartError(
             f"no counterparts are recorded between {case_a!r} and {case_b!r}; add rows to "
-            "data/counterparts.csv (case_a, actor_a, case_b, actor_b, role, fit)"
+            f"{display_path(ds.path, 'counterparts.csv')} (case_a, actor_a, case_b, actor_b, "
+            "role, fit)"
         )
     role_order = list(ds.vocabulary("roles", "role")["value"])
     pairs["_r"] = (
@@ -1050,19 +1061,20 @@ def counterpart_map(ds: Dataset, case_a: str, case_b: str, ax: Axes | None = Non
             f"(left) and the {info_b['short_label']} case (right), by role: {by_fit}."
         )
     ]
-    for _, p in pairs.iterrows():
+    label_a, label_b = info_a["short_label"], info_b["short_label"]
+    for _, p in pairs.iterrows():  # each actor named with its own case: reads in either order
         s.append(
-            f"{p['role']}: {name[p['actor_a']]} then, {name[p['actor_b']]} now ({p['fit']} fit). "
-            f"{p['reason']}"
+            f"{p['role']}: {name[p['actor_a']]} in {label_a}, {name[p['actor_b']]} in "
+            f"{label_b} ({p['fit']} fit). {p['reason']}"
         )
-    unmatched_a = sorted(set(ds.roles.loc[ds.roles["case_id"] == case_a, "actor_id"]) - set(left))
-    unmatched_b = sorted(set(ds.roles.loc[ds.roles["case_id"] == case_b, "actor_id"]) - set(right))
-    if unmatched_a or unmatched_b:
-        s.append(
-            "No counterpart recorded for: "
-            + ", ".join(name.get(a, str(ds.actor(a)["name"])) for a in unmatched_a + unmatched_b)
-            + "."
-        )
+    unmatched = []
+    for case, label, shown in ((case_a, label_a, left), (case_b, label_b, right)):
+        cast = dict.fromkeys(ds.roles.loc[ds.roles["case_id"] == case, "actor_id"])
+        missing = sorted({str(ds.actor(a)["name"]) for a in cast if a not in set(shown)})
+        if missing:
+            unmatched.append(f"of {label}: {', '.join(missing)}")
+    if unmatched:
+        s.append("No counterpart recorded for these actors " + "; ".join(unmatched) + ".")
     return _register(ax, Description(title, tuple(s), _sources(pairs), pairs))
 
 
@@ -1159,10 +1171,12 @@ def likeness_chart(
         for _, r in t.iterrows()
         if not np.isclose(defaults[r["dimension_id"]], r["weight"])
     ]
+    judged = int(t["verdict"].notna().sum())
+    over = _plural(n, "dimension") if judged == n else f"{judged} of {_plural(n, 'dimension')}"
     s = [
         (
             f"Analogy score {result.score:.2f} out of 1 for {info_a['short_label']} and "
-            f"{info_b['short_label']} over {_plural(n, 'dimension')}: {result.verdict} "
+            f"{info_b['short_label']} over {over}: {result.verdict} "
             f"(threshold {threshold:g})."
         ),
         (
@@ -1177,7 +1191,8 @@ def likeness_chart(
             items = ", ".join(f"{r['name']} (weight {r['weight']:g})" for _, r in rows.iterrows())
             s.append(f"{v.capitalize()} ({len(rows)}): {items}.")
     if result.unjudged:
-        s.append("Not judged for this pair: " + ", ".join(result.unjudged) + ".")
+        names = dict(zip(t["dimension_id"], t["name"], strict=True))
+        s.append("Not judged for this pair: " + ", ".join(names[d] for d in result.unjudged) + ".")
     return _register(ax, Description(title, tuple(s), _sources(t), t))
 
 

@@ -4,6 +4,8 @@
                                 print one ``FILE:ROW:COLUMN: problem; fix`` line each.
 ``analogylab info [PATH]``      list the tables, their row counts and where the data
                                 was read from.
+``analogylab new-case ID [FOLDER]``  start the files of a case of your own (one CSV per
+                                table, with its header, and the guide), and say what next.
 
 For students and teachers (answers are kept in the answer store; see README):
 
@@ -58,6 +60,13 @@ def _info(args: argparse.Namespace) -> int:
         print(f"  {r.name:<{width}}  {count}  {r.title}")
     print(report.summary())
     return 0 if report.ok else 1
+
+
+def _new_case(args: argparse.Namespace) -> int:
+    from analogylab.newcase import new_case  # noqa: PLC0415
+
+    print(new_case(args.case_id, args.folder, data=args.data).next_steps())
+    return 0
 
 
 def _progress(args: argparse.Namespace) -> int:
@@ -210,7 +219,7 @@ def _timeout_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (one statement per option)
     """The argument parser (exposed for tests and for --help)."""
     parser = argparse.ArgumentParser(
         prog="analogylab",
@@ -224,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="list the tables, their rows and where the data is")
     p.add_argument("path", nargs="?", help="folder with datapackage.json (default: shipped data)")
     p.set_defaults(func=_info)
+    p = sub.add_parser("new-case", help="start the files of a case of your own, and say what next")
+    p.add_argument("case_id", metavar="ID", help="the new case's id, e.g. us-syria-2012")
+    p.add_argument("folder", nargs="?", help="folder to create (default: ./ID)")
+    p.add_argument("--data", help="the data the case will join (default: the data in use)")
+    p.set_defaults(func=_new_case)
     p = sub.add_parser("progress", help="list each exercise with your attempts and score")
     p.add_argument("--lesson", help="only this lesson, e.g. 02")
     p.set_defaults(func=_progress)

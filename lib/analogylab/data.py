@@ -39,7 +39,7 @@ import pandas as pd
 from analogylab._version import __version__
 from analogylab.errors import DataValidationError, UnknownIdError, UnknownTableError
 from analogylab.schema import Package, Resource, read_package
-from analogylab.validate import did_you_mean, find_data, validate
+from analogylab.validate import did_you_mean, find_data, shipped_data, validate
 
 __all__ = ["Dataset", "load_dataset", "load_table"]
 
@@ -58,7 +58,7 @@ def _validator_stamp() -> bytes:
     """Changes whenever the validating code changes, so a new validator re-checks the data."""
     here = Path(__file__).parent
     h = hashlib.sha256(__version__.encode())
-    for name in ("validate.py", "schema.py"):
+    for name in ("validate.py", "schema.py", "completeness.py"):
         h.update((here / name).read_bytes())
     return h.digest()
 
@@ -305,6 +305,17 @@ def _read_package_bytes(root: Path, pkg: Package, names: Iterable[str]) -> dict[
     return {name: (root / pkg.resource(name).path).read_bytes() for name in names}
 
 
+def _bank_bytes(root: Path) -> list[bytes]:
+    """The exercise files the validator reads for citations (see ``validate.bank_sources``)."""
+    folder = root / "exercises"
+    if not folder.is_dir():  # a copy without a bank: the lessons use the shipped one
+        shipped = shipped_data()
+        folder = shipped / "exercises" if shipped is not None else folder
+    if not folder.is_dir():
+        return []
+    return [p.name.encode() + p.read_bytes() for p in sorted(folder.glob("*.y*ml"))]
+
+
 def load_dataset(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -321,11 +332,12 @@ def load_dataset(
     pkg, options = _described(root, descriptor)
     try:
         raw = _read_package_bytes(root, pkg, pkg.names)
-    except FileNotFoundError:
-        # the report names the missing file
+    except OSError:
+        # a file missing or unreadable (a folder in its place ...): the report names it
         raise DataValidationError(validate(root, exercises=False)) from None
     if validate_first:
-        fp = _fingerprint(descriptor, raw.values())
+        # The exercise bank counts too: a source it alone cites is not an uncited one.
+        fp = _fingerprint(descriptor, [*raw.values(), *_bank_bytes(root)])
         if not _known_good(fp):
             report = validate(root, exercises=False)
             if not report.ok:

@@ -21,6 +21,8 @@ __all__ = [
     "DataPackageError",
     "DataValidationError",
     "ExerciseBankError",
+    "IncompleteDataError",
+    "NewCaseError",
     "NotebookError",
     "UnknownIdError",
     "UnknownTableError",
@@ -65,6 +67,25 @@ class DataValidationError(AnalogylabError, ValueError):
             f"the data in {report.path} has {len(report.problems)} problem(s), "
             "so nothing was loaded:\n" + "\n".join(lines)
         )
+
+
+class IncompleteDataError(AnalogylabError, ValueError):
+    """A pair of cases, a case or an event is only partly filled in, so nothing is computed.
+
+    Raised by the analysis functions, charts and text twins (never a silent partial
+    result), with the very lines ``analogylab validate`` prints for the same gap;
+    they are on ``.problems``. A likeness pair judged on some dimensions but not all,
+    a case rated on some evidence x hypothesis pairs but not all, an event held
+    against some hypotheses of its case but not all.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NewCaseError(AnalogylabError, ValueError):
+    """``analogylab new-case`` cannot start the case as asked (a bad or taken id, a busy folder)."""
 
 
 class ExerciseBankError(AnalogylabError, ValueError):

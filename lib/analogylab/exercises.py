@@ -64,9 +64,18 @@ def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
 
 
 def get_exercise(exercise_id: str, path: str | os.PathLike[str] | None = None) -> Exercise:
-    """The exercise with this id, or UnknownIdError naming the closest id."""
+    """The exercise with this id, or UnknownIdError naming the closest id.
+
+    Besides the bank's, ids of exercises made from the data (``ex-ach-<case_id>``,
+    see ``analogylab.case_exercises``) are found too.
+    """
     bank = load_bank(path)
     if exercise_id not in bank:
+        from analogylab.case_exercises import generated_exercise  # noqa: PLC0415
+
+        made = generated_exercise(str(exercise_id), path)
+        if made is not None:
+            return made
         raise UnknownIdError(
             f"no exercise {exercise_id!r} in the bank"
             f"{did_you_mean(str(exercise_id), bank.exercises)}"

@@ -38,6 +38,12 @@ RULES: dict[str, str] = {
     "without 'www.'; '*.' before it covers its subdomains too)",
     "host-name": "the field holds a bare host name in lower case, or '*.' and one; no two rows "
     "name the same site",
+    "complete": "all or none: rows grouped by some fields (a pair of cases, an event) give a "
+    "field every key of another table (every dimension; every hypothesis of the event's case)",
+    "complete-grid": "all or none: once a case has a row, every pair of its rows of two other "
+    "tables has one (every evidence item rated against every hypothesis)",
+    "cited": "every key is cited by a row of another table or by an exercise, unless a field "
+    "marks it as kept on purpose (a source of kind further-reading)",
 }
 
 

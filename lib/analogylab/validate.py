@@ -23,8 +23,8 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,11 +34,14 @@ from analogylab.errors import DataNotFoundError, DataPackageError
 from analogylab.schema import Field, Package, Resource, read_package
 
 __all__ = [
+    "CELL_LIMIT",
     "Problem",
     "ValidationReport",
+    "bank_sources",
     "did_you_mean",
     "display_path",
     "find_data",
+    "shipped_data",
     "validate",
 ]
 
@@ -133,14 +136,22 @@ def find_data(path: str | os.PathLike[str] | None = None) -> Path:
                 "datapackage.json and the CSV files"
             )
         return p
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "data", here.parent.parent / "data"):
-        if (candidate / "datapackage.json").is_file():
-            return candidate
+    shipped = shipped_data()
+    if shipped is not None:
+        return shipped
     raise DataNotFoundError(
         "the shipped data was not found: reinstall analogylab, or pass the data folder "
         "(load_dataset('path/to/data')) or set ANALOGYLAB_DATA"
     )
+
+
+def shipped_data() -> Path | None:
+    """The data shipped with analogylab: inside the installed package, or a checkout's data/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent.parent / "data"):
+        if (candidate / "datapackage.json").is_file():
+            return candidate
+    return None
 
 
 def display_path(root: Path, name: str) -> str:
@@ -152,16 +163,30 @@ def display_path(root: Path, name: str) -> str:
         return str(p)
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """A cell's value as a message quotes it: on one line, and cut short if it is long."""
+    text = str(value)
+    one_line = "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+    if len(one_line) > limit:
+        return f"{one_line[: limit - 3]}... ({len(text):,} characters)"
+    return one_line
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)``, x the closest of ``choices`` to a misspelt ``value``; or ``""``."""
+    if len(value) > 200:
+        return ""  # not a misspelling of an id or a name
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _choices(values: Iterable[str], limit: int = 12) -> str:
     vals = list(values)
-    shown = ", ".join(vals[:limit])
-    return shown + (f", ... ({len(vals)} in all)" if len(vals) > limit else "")
+    text = ", ".join(vals[:limit])
+    return text + (f", ... ({len(vals)} in all)" if len(vals) > limit else "")
 
 
 # --- pass 1: files and headers ------------------------------------------------------
@@ -178,32 +203,53 @@ class _Table:
     bom: bool = False
     header_ok: bool = True
     indexes: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    repeats: dict[int, int] = field(default_factory=dict)  # row -> the earlier row it repeats
 
 
-def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | None:
-    file = display_path(root, res.path)
-    try:
-        raw = (root / res.path).read_bytes()
-    except FileNotFoundError:
+#: The longest cell accepted: Python's csv module's own default limit. A longer cell is
+#: almost always a double quote opened and never closed, which swallows the rest of the file.
+CELL_LIMIT = 131_072
+
+_SAVE_UTF8 = (
+    "save it again as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8 (Comma delimited); in "
+    "LibreOffice: Save As > Text CSV, with 'Edit filter settings' ticked, character set "
+    "Unicode (UTF-8) and field delimiter ',')"
+)
+
+_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+
+_NOT_TEXT = {
+    b"PK\x03\x04": "an Excel or LibreOffice workbook (.xlsx or .ods), not a CSV text file",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls), not a CSV text file",
+    b"%PDF": "a PDF document, not a CSV text file",
+}
+
+
+def _file_problem(file: str, row: int | None, message: str, hint: str, code: str) -> Problem:
+    return Problem(file, row, None, message, hint, code)
+
+
+def _decode(file: str, raw: bytes, res: Resource, problems: list[Problem]) -> str | None:
+    """The file's text, or None (and one problem) when it is not UTF-8 CSV text at all."""
+    for magic, what in _NOT_TEXT.items():
+        if raw.startswith(magic):
+            problems.append(_file_problem(file, None, f"the file is {what}", _SAVE_UTF8, "not-csv"))
+            return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.append(
-            Problem(
+            _file_problem(
                 file,
                 None,
-                None,
-                "the file is missing",
-                f"create it with the header row: {','.join(res.field_names)}",
-                "missing-file",
+                "the file is UTF-16 text (what Excel calls 'Unicode Text'), not UTF-8",
+                _SAVE_UTF8,
+                "encoding",
             )
         )
         return None
-    bom = raw.startswith(_BOM)
-    if bom:
-        raw = raw[len(_BOM) :]
     if not raw.strip():
         problems.append(
-            Problem(
+            _file_problem(
                 file,
-                None,
                 None,
                 "the file is empty",
                 f"it needs at least the header row: {','.join(res.field_names)}",
@@ -216,20 +262,179 @@ def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | 
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         problems.append(
-            Problem(
+            _file_problem(
                 file,
                 line,
-                None,
                 f"the file is not UTF-8 text (byte 0x{raw[e.start]:02X} cannot be read)",
-                "save it again as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8; in LibreOffice: "
-                "Character set Unicode (UTF-8))",
+                _SAVE_UTF8,
                 "encoding",
             )
         )
         return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(
+            _file_problem(
+                file,
+                line,
+                "the file holds a NUL character (binary data), so it is not CSV text",
+                "open it in a spreadsheet program and " + _SAVE_UTF8,
+                "not-csv",
+            )
+        )
+        return None
+    return text
+
+
+def _wrong_delimiter(file: str, first_line: str, res: Resource) -> Problem | None:
+    """One problem if the header is split by ';', tabs or '|' rather than commas."""
+    expected = set(res.field_names)
+    by_comma = next(csv.reader([first_line]), [])
+    if len(by_comma) > 1 and len(expected & {h.strip() for h in by_comma}) > 1:
+        return None
+    for delimiter, name in _DELIMITERS.items():
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        if len(cells) > len(by_comma) and expected & {c.strip() for c in cells}:
+            hint = (
+                "use commas: save it again as 'CSV UTF-8 (Comma delimited)'. Excel writes "
+                "';' where the computer's list separator is ';' (as in much of Europe): set "
+                "it to ',' (Windows: Region settings > Additional settings > List separator) "
+                "and save again, or save from LibreOffice (Save As > Text CSV, 'Edit filter "
+                "settings' ticked, field delimiter ',', character set Unicode (UTF-8))"
+            )
+            if delimiter == "\t":
+                hint = (
+                    "use commas: this is tab-separated text (Excel's 'Text (Tab delimited)' or "
+                    "'Unicode Text'); save it as 'CSV UTF-8 (Comma delimited)' in Excel, or as "
+                    "Text CSV with field delimiter ',' in LibreOffice"
+                )
+            return _file_problem(
+                file,
+                1,
+                f"the columns are separated by {name}, not commas",
+                hint,
+                "delimiter",
+            )
+    return None
+
+
+def _parse_csv(text: str) -> tuple[list[list[str]], str | None, int]:
+    """The file's rows; or the rows read so far, a csv error and the line it stopped at."""
+    old = csv.field_size_limit(2**31 - 2)  # cells over CELL_LIMIT are reported, not fatal
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
+    rows: list[list[str]] = []
+    try:
+        rows.extend(reader)
+    except csv.Error as e:
+        return rows, str(e), reader.line_num
+    finally:
+        csv.field_size_limit(old)
+    return rows, None, 0
+
+
+def _cell_problem(file: str, rows: list[list[str]], header: list[str]) -> Problem | None:
+    """A cell far too long, or one that runs to the end of the file: a quote never closed."""
+    for i, cells in enumerate(rows):
+        for j, cell in enumerate(cells):
+            name = header[j] if j < len(header) and i > 0 else None
+            where = f"column '{name}'" if name else f"cell {j + 1}"
+            if len(cell) > CELL_LIMIT:
+                return Problem(
+                    file,
+                    i + 1,
+                    name,
+                    f"a cell ({where}) is {len(cell):,} characters long, over the "
+                    f"{CELL_LIMIT:,} a cell may hold",
+                    'this is almost always a double quote (") that opens a cell and is never '
+                    "closed, so the rest of the file runs into one cell: close it, or double "
+                    'it ("") if it is part of the text',
+                    "huge-cell",
+                )
+            is_last = i == len(rows) - 1
+            if is_last and i > 0 and "\n" in cell and len(cells) < len(header):
+                return Problem(
+                    file,
+                    i + 1,
+                    name,
+                    f"a cell ({where}) runs over {cell.rstrip(chr(10)).count(chr(10)) + 1} "
+                    "lines to the end of the file",
+                    'a double quote (") opens it and is never closed; close it, or double it '
+                    '("") if it is part of the text',
+                    "open-quote",
+                )
+    return None
+
+
+def _read_table(  # noqa: PLR0911  (one return per way a file can fail to be a table)
+    root: Path, res: Resource, problems: list[Problem]
+) -> _Table | None:
+    file = display_path(root, res.path)
+    try:
+        raw = (root / res.path).read_bytes()
+    except FileNotFoundError:
+        problems.append(
+            _file_problem(
+                file,
+                None,
+                "the file is missing",
+                f"create it with the header row: {','.join(res.field_names)}",
+                "missing-file",
+            )
+        )
+        return None
+    except OSError as e:  # a folder of that name, no permission ...
+        problems.append(
+            _file_problem(
+                file, None, f"the file cannot be read ({e.strerror})", "check it", "unreadable"
+            )
+        )
+        return None
+    bom = raw.startswith(_BOM)
+    if bom:
+        raw = raw[len(_BOM) :]
+    text = _decode(file, raw, res, problems)
+    if text is None:
+        return None
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    wrong = _wrong_delimiter(file, first_line, res)
+    if wrong is not None:
+        problems.append(wrong)
+        return None
+    parsed, error, line = _parse_csv(text)
+    if error is not None:
+        problems.append(
+            _file_problem(
+                file,
+                line or None,
+                f"the file cannot be read as CSV ({error})",
+                "check the quotes on this line: a cell with a comma, a quote or a line break "
+                'in it is written in double quotes, with any quote inside doubled ("")',
+                "bad-csv",
+            )
+        )
+        return None
+    header = [h.strip() for h in parsed[0]] if parsed else []
+    long_cell = _cell_problem(file, parsed, header)
+    if long_cell is not None:
+        problems.append(long_cell)
+        return None
     table = _Table(res, file, header, [], bom)
+    _check_header(table, problems)
+    first: dict[tuple[str, ...], int] = {}
+    for rownum, cells in enumerate(parsed[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # Frictionless reports blank rows
+        key = tuple(c.strip() for c in cells)
+        if key in first:
+            table.repeats[rownum] = first[key]
+        else:
+            first[key] = rownum
+        table.rows.append((rownum, dict(zip(header, cells, strict=False))))
+    return table
+
+
+def _check_header(table: _Table, problems: list[Problem]) -> None:
+    res, file, header = table.resource, table.file, table.header
     expected = res.field_names
     seen: set[str] = set()
     for h in header:
@@ -251,7 +456,7 @@ def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | 
                     file,
                     1,
                     h,
-                    f"column '{h}' appears twice",
+                    f"column '{shown(h)}' appears twice",
                     "delete or rename one of them",
                     "duplicate-label",
                 )
@@ -263,7 +468,7 @@ def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | 
                     file,
                     1,
                     h,
-                    f"unknown column '{h}'{did_you_mean(h, expected)}",
+                    f"unknown column '{shown(h)}'{did_you_mean(h, expected)}",
                     f"rename it to one of the schema's columns ({', '.join(expected)}), or add "
                     "the column to datapackage.json first (CONTRIBUTING.md, 'Add a column')",
                     "extra-label",
@@ -286,11 +491,6 @@ def _read_table(root: Path, res: Resource, problems: list[Problem]) -> _Table | 
                 )
             )
             table.header_ok = False
-    for rownum, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue  # Frictionless reports blank rows
-        table.rows.append((rownum, dict(zip(header, cells, strict=False))))
-    return table
 
 
 # --- pass 2: Frictionless ----------------------------------------------------------------
@@ -333,7 +533,7 @@ def _constraint_problem(  # noqa: PLR0917
             file,
             row,
             col,
-            f"'{cell}' is not an allowed value{did_you_mean(str(cell), fld.enum)}",
+            f"'{shown(cell)}' is not an allowed value{did_you_mean(str(cell), fld.enum)}",
             f"use one of: {_choices(fld.enum)}",
             "not-allowed",
         )
@@ -342,7 +542,7 @@ def _constraint_problem(  # noqa: PLR0917
             file,
             row,
             col,
-            f"'{cell}' is not a valid id",
+            f"'{shown(cell)}' is not a valid id",
             "ids use lower-case letters, digits and hyphens only, starting with a "
             "letter or digit (e.g. e80-1979-12-intervention)",
             "bad-id",
@@ -354,7 +554,7 @@ def _constraint_problem(  # noqa: PLR0917
             file,
             row,
             col,
-            f"{cell} is out of range",
+            f"{shown(cell)} is out of range",
             f"use a value from {lo} to {hi}",
             "out-of-range",
         )
@@ -362,7 +562,7 @@ def _constraint_problem(  # noqa: PLR0917
         file,
         row,
         col,
-        f"'{cell}' breaks a rule of this column ({note})",
+        f"'{shown(cell)}' breaks a rule of this column ({note})",
         "correct the value",
         "constraint",
     )
@@ -388,7 +588,22 @@ def _import_frictionless() -> Any:
     return frictionless
 
 
-def _frictionless_pass(pkg: Package, tables: dict[str, _Table], problems: list[Problem]) -> None:
+@dataclass(frozen=True)
+class _Dangling:
+    """A reference to a row that does not exist (a foreign key or a list item)."""
+
+    table: _Table
+    row: int
+    names: tuple[str, ...]
+    values: tuple[str, ...]
+    target: str
+    ref_fields: tuple[str, ...]
+
+
+def _frictionless_pass(
+    pkg: Package, tables: dict[str, _Table], problems: list[Problem]
+) -> list[_Dangling]:
+    """Frictionless's checks, translated; dangling foreign keys are returned to be grouped."""
     frictionless = _import_frictionless()
 
     descriptor = dict(pkg.descriptor)
@@ -397,6 +612,7 @@ def _frictionless_pass(pkg: Package, tables: dict[str, _Table], problems: list[P
     for original in kept:
         r = dict(original)
         table = tables[r["name"]]
+        r["dialect"] = {"csv": {"delimiter": ","}}  # never guessed: pass 1 named any other
         if table.bom:
             r["encoding"] = "utf-8-sig"
         schema = dict(r.get("schema", {}))
@@ -404,6 +620,10 @@ def _frictionless_pass(pkg: Package, tables: dict[str, _Table], problems: list[P
             fk
             for fk in schema.get("foreignKeys", [])
             if (fk["reference"].get("resource") or r["name"]) in tables
+            and all(
+                f in tables[fk["reference"].get("resource") or r["name"]].header
+                for f in fk["reference"]["fields"]
+            )
         ]
         if fks:
             schema["foreignKeys"] = fks
@@ -427,15 +647,144 @@ def _frictionless_pass(pkg: Package, tables: dict[str, _Table], problems: list[P
     package = frictionless.Package(descriptor, basepath=str(pkg.root))
     report = package.validate(limit_errors=10_000)
     by_name = {t.resource.name: t for t in tables.values()}
+    dangling: list[_Dangling] = []
     for task in report.tasks:
         found = by_name.get(task.name)
         if found is None:
             continue
         rows = dict(found.rows)
         for err in task.errors:
+            if err.type == "foreign-key":
+                values = tuple(str(v) for v in err.field_cells)
+                if any(v.strip() for v in values):
+                    dangling.append(
+                        _Dangling(
+                            found,
+                            int(err.row_number),
+                            tuple(err.field_names),
+                            values,
+                            err.reference_name or found.resource.name,
+                            tuple(err.reference_field_names),
+                        )
+                    )
+                continue
             p = _translate(err, found, rows)
             if p is not None:
                 problems.append(p)
+    return dangling
+
+
+def _suggest(d: _Dangling, tables: dict[str, _Table]) -> str:
+    """A near miss for a dangling reference, compound keys included; or ""."""
+    target = tables.get(d.target)
+    if target is None:
+        return ""
+    rows = [cells for _, cells in target.rows]
+    pairs = list(zip(d.names, d.values, d.ref_fields, strict=False))
+    if len(pairs) == 1:
+        name, value, ref = pairs[0]
+        return did_you_mean(value, {c.get(ref, "").strip() for c in rows})
+    for i, (name, value, ref) in enumerate(pairs):
+        # Hold every other field; the nearest value of this one among the rows that match.
+        others = [(r, v) for j, (_, v, r) in enumerate(pairs) if j != i]
+        candidates = {
+            c.get(ref, "").strip()
+            for c in rows
+            if all(c.get(r, "").strip() == v.strip() for r, v in others)
+        }
+        close = difflib.get_close_matches(value, sorted(candidates), n=1, cutoff=0.6)
+        if close:
+            return f" (did you mean {name}='{close[0]}'?)"
+    if len(pairs) == 2:
+        # A value that exists, but only with other values of the rest of the key (an actor
+        # with a role in another case): said of the field that has the fewest such others.
+        found = []
+        for i, (_, value, ref) in enumerate(pairs):
+            other = pairs[1 - i][2]
+            elsewhere = sorted(
+                {c.get(other, "").strip() for c in rows if c.get(ref, "").strip() == value.strip()}
+            )
+            if elsewhere:
+                found.append((len(elsewhere), ref, value, other, elsewhere))
+        if found:
+            _, ref, value, other, elsewhere = min(found)
+            listed = ", ".join(f"'{shown(e)}'" for e in elsewhere[:5])
+            more = " ..." if len(elsewhere) > 5 else ""
+            return f" ({d.target}.csv has {ref}='{value}' only with {other} {listed}{more})"
+    return ""
+
+
+def _row_list(rows: Sequence[int]) -> str:
+    text = ", ".join(str(r) for r in rows[:8])
+    return text + (f" ... {len(rows)} rows in all" if len(rows) > 8 else "")
+
+
+def _dangling_problems(
+    dangling: list[_Dangling], tables: dict[str, _Table], problems: list[Problem]
+) -> None:
+    """One line per missing row and file, not per row that points at it.
+
+    A table whose key is repeated, and an id other tables point at but that no row
+    has, are usually one mistake: an id typed over another. Then the duplicate-id
+    line names the missing id and nothing more is said about the rows that point at it.
+    """
+    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[_Dangling]] = {}
+    for d in dangling:
+        groups.setdefault((d.table.file, d.names, d.values), []).append(d)
+    repeated = {
+        p.file: p for p in problems if p.code == "duplicate-id" and "+" not in (p.column or "")
+    }
+    folded: dict[str, list[tuple[str, int, set[str]]]] = {}
+    for ds in groups.values():
+        d = ds[0]
+        target = tables.get(d.target)
+        dup = repeated.get(target.file) if target is not None else None
+        if dup is not None and len(d.values) == 1:
+            entry = next((e for e in folded.get(dup.file, []) if e[0] == d.values[0]), None)
+            if entry is None:
+                folded.setdefault(dup.file, []).append((d.values[0], len(ds), {d.table.file}))
+            else:
+                folded[dup.file].remove(entry)
+                folded[dup.file].append((entry[0], entry[1] + len(ds), entry[2] | {d.table.file}))
+            continue
+        rows = sorted(x.row for x in ds)
+        pairs = ", ".join(f"{n}='{shown(v)}'" for n, v in zip(d.names, d.values, strict=False))
+        where = "" if len(rows) == 1 else f" (rows {_row_list(rows)})"
+        target_pairs = ", ".join(
+            f"{r}='{shown(v)}'" for r, v in zip(d.ref_fields, d.values, strict=False)
+        )
+        problems.append(
+            Problem(
+                d.table.file,
+                rows[0],
+                "+".join(d.names),
+                f"{pairs} does not match any row of {d.target}.csv (by "
+                f"{', '.join(d.ref_fields)}){_suggest(d, tables)}{where}",
+                f"add a row with {target_pairs} to {d.target}.csv first, or correct the "
+                + ("id" if len(d.names) == 1 else "values"),
+                "dangling-reference",
+            )
+        )
+    for file, missing in folded.items():
+        dup = repeated[file]
+        said = "; ".join(
+            f"'{shown(value)}' is in no row, though {n} row{'s' if n > 1 else ''} of "
+            f"{' and '.join(sorted(Path(f).name for f in files))} point at it"
+            for value, n, files in missing
+        )
+        problems.remove(dup)
+        problems.append(
+            Problem(
+                dup.file,
+                dup.row,
+                dup.column,
+                f"{dup.message}; {said}",
+                "give each row its own id: was one of the repeated rows meant to be "
+                + " or ".join(f"'{shown(v)}'" for v, _, _ in missing)
+                + "?",
+                dup.code,
+            )
+        )
 
 
 def _translate(  # noqa: PLR0911  (one return per kind of Frictionless error)
@@ -459,13 +808,13 @@ def _translate(  # noqa: PLR0911  (one return per kind of Frictionless error)
     if code == "type-error":
         kind = fld.kind if fld else "value"
         hint = _TYPE_HINTS.get(fld.type if fld else "", "correct the value")
-        return Problem(file, row, col, f"'{cell}' is not a valid {kind}", hint, "bad-type")
+        return Problem(file, row, col, f"'{shown(cell)}' is not a valid {kind}", hint, "bad-type")
     if code == "constraint-error":
         return _constraint_problem(file, row, col, cell, err.note, fld)
     if code == "primary-key":
         key = res.primary_key
         cells = rows.get(row or -1, {})
-        value = ", ".join(f"{k}='{cells.get(k, '')}'" for k in key)
+        value = ", ".join(f"{k}='{shown(cells.get(k, ''))}'" for k in key)
         other = err.note.rsplit("position", 1)[-1].strip() if "same as" in err.note else ""
         if all(not cells.get(k, "").strip() for k in key):
             return None  # reported as a missing required value
@@ -476,22 +825,6 @@ def _translate(  # noqa: PLR0911  (one return per kind of Frictionless error)
             f"duplicate id: {value} is already used" + (f" in row {other}" if other else ""),
             "give each row its own id (ids never repeat within a table)",
             "duplicate-id",
-        )
-    if code == "foreign-key":
-        names = list(err.field_names)
-        values = list(err.field_cells)
-        target = err.reference_name or res.name
-        ref_fields = list(err.reference_field_names)
-        if all(not str(v).strip() for v in values):
-            return None
-        pairs = ", ".join(f"{n}='{v}'" for n, v in zip(names, values, strict=False))
-        return Problem(
-            file,
-            row,
-            "+".join(names),
-            f"{pairs} does not match any row of {target}.csv (by {', '.join(ref_fields)})",
-            f"add that row to {target}.csv first, or correct the id",
-            "dangling-reference",
         )
     if code == "blank-row":
         return None  # empty lines are harmless: the loader skips them too
@@ -505,17 +838,23 @@ def _translate(  # noqa: PLR0911  (one return per kind of Frictionless error)
             "extra-cell",
         )
     if code == "missing-cell":
-        return Problem(
+        return Problem(  # one line per row, whichever cells are missing
             file,
             row,
-            col,
+            None,
             "the row has fewer cells than the header has columns",
-            "add the missing cells (an empty cell is written as nothing between two commas)",
+            "add the missing cells (an empty cell is written as nothing between two commas); "
+            'if a cell holds a comma, put the whole cell in double quotes, and look for a stray "',
             "missing-cell",
         )
     if code == "unique-error":
         return Problem(
-            file, row, col, f"'{cell}' is used twice", "make each value unique", "duplicate-value"
+            file,
+            row,
+            col,
+            f"'{shown(cell)}' is used twice",
+            "make each value unique",
+            "duplicate-value",
         )
     return Problem(file, row, col, err.message, "correct the file", code)
 
@@ -576,8 +915,8 @@ def _rule_problems(  # noqa: PLR0912, PLR0915  (one branch per rule kind, each s
                         file,
                         rownum,
                         n,
-                        f"{n} ({cells[n].strip()}) is less than {prev[0]} "
-                        f"({cells[prev[0]].strip()})",
+                        f"{n} ({shown(cells[n].strip())}) is less than {prev[0]} "
+                        f"({shown(cells[prev[0]].strip())})",
                         f"these must not decrease: {' <= '.join(names)}; swap or correct them",
                         "out-of-order",
                     )
@@ -652,7 +991,7 @@ def _rule_problems(  # noqa: PLR0912, PLR0915  (one branch per rule kind, each s
                     file,
                     rownum,
                     rule["fields"][1],
-                    f"{rule['fields'][0]} and {rule['fields'][1]} are both '{a}'",
+                    f"{rule['fields'][0]} and {rule['fields'][1]} are both '{shown(a)}'",
                     "a comparison needs two different cases",
                     "same-value",
                 )
@@ -900,33 +1239,250 @@ def _host_name_problems(
             break
 
 
-def _own_rules(tables: dict[str, _Table], problems: list[Problem]) -> None:
+def _unknown_items(table: _Table, tables: dict[str, _Table], problems: list[Problem]) -> None:
+    """Items of list fields (``source_ids`` ...) that are not keys of their table: one line each."""
+    for fld in table.resource.fields:
+        if fld.references is None or fld.name not in table.header:
+            continue
+        target_name, target_col = fld.references
+        target = tables.get(target_name)
+        if target is None or target_col not in target.header:
+            continue
+        keys = _keys(target, target_col)
+        where: dict[str, list[int]] = {}
+        for rownum, cells in table.rows:
+            for item in _items(cells.get(fld.name, ""), fld.delimiter):
+                if item not in keys:
+                    where.setdefault(item, []).append(rownum)
+        for item, rows in where.items():
+            also = "" if len(rows) == 1 else f" (rows {_row_list(rows)})"
+            problems.append(
+                Problem(
+                    table.file,
+                    rows[0],
+                    fld.name,
+                    f"'{shown(item)}' is not among the {target_col} values of "
+                    f"{target_name}.csv{did_you_mean(item, keys)}{also}",
+                    f"add it to {target_name}.csv first, or correct the id",
+                    "unknown-reference",
+                )
+            )
+
+
+#: Problems after which a table's keys cannot be trusted, so checks that count its rows
+#: (completeness, uncited sources) wait until they are fixed rather than report echoes.
+_STRUCTURAL = {
+    "missing-file",
+    "empty-file",
+    "encoding",
+    "not-csv",
+    "delimiter",
+    "bad-csv",
+    "huge-cell",
+    "open-quote",
+    "unreadable",
+    "blank-label",
+    "duplicate-label",
+    "extra-label",
+    "missing-label",
+    "duplicate-id",
+    "dangling-reference",
+    "unknown-reference",
+    "extra-cell",
+    "missing-cell",
+    "missing-value",
+    "bad-id",
+}
+
+
+def _cited_problems(
+    rule: dict[str, Any], table: _Table, tables: dict[str, _Table], root: Path
+) -> Iterator[Problem]:
+    """Sources no row of any table, and no exercise, cites (the ``cited`` rule)."""
+    name, key = table.resource.name, rule["field"]
+    cited: set[str] = set()
+    for other in tables.values():
+        for fld in other.resource.fields:
+            if fld.references == (name, key):
+                for _, cells in other.rows:
+                    cited.update(_items(cells.get(fld.name, ""), fld.delimiter))
+    if rule.get("exercises"):
+        cited |= bank_sources(root)
+    keep = rule.get("keep", {})
+    kept = set(keep.get("values", []))
+    for rownum, cells in table.rows:
+        value = cells.get(key, "").strip()
+        if not value or value in cited:
+            continue
+        if keep and cells.get(keep["field"], "").strip() in kept:
+            continue
+        yield Problem(
+            table.file,
+            rownum,
+            key,
+            f"'{shown(value)}' is cited by no row of any table and by no exercise",
+            "cite it in the source_ids of the rows it supports, delete its row, or, to keep "
+            f"it for students to read, set {keep.get('field', 'kind')} to "
+            f"{' or '.join(sorted(kept)) or 'further-reading'}",
+            "uncited",
+        )
+
+
+def bank_sources(root: Path) -> set[str]:
+    """Source ids the exercise bank the lessons use with this data cites.
+
+    That is the bank in ``root/exercises`` or, for a copy without one, the shipped
+    bank (the lessons then use that one). Unreadable files are skipped here: the
+    bank's own check reports them.
+    """
+    import yaml  # noqa: PLC0415  (only needed here)
+
+    folder = root / "exercises"
+    if not folder.is_dir():
+        shipped = shipped_data()
+        folder = shipped / "exercises" if shipped is not None else folder
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out: set[str] = set()
+    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        exercises = doc.get("exercises") if isinstance(doc, dict) else None
+        for ex in exercises if isinstance(exercises, list) else []:
+            ids = ex.get("sources") if isinstance(ex, dict) else None
+            if isinstance(ids, list):
+                out.update(str(i) for i in ids)
+    return out
+
+
+def _own_rules(
+    tables: dict[str, _Table], problems: list[Problem], root: Path, *, complete: bool
+) -> None:
+    from analogylab import completeness  # noqa: PLC0415  (completeness imports this module)
+
+    completing = [*completeness.RULE_KINDS, "cited"]
     for table in tables.values():
-        res = table.resource
-        for fld in res.fields:
-            if fld.references is None or fld.name not in table.header:
-                continue
-            target_name, target_col = fld.references
-            target = tables.get(target_name)
-            if target is None:
-                continue
-            keys = _keys(target, target_col)
-            for rownum, cells in table.rows:
-                for item in _items(cells.get(fld.name, ""), fld.delimiter):
-                    if item not in keys:
-                        problems.append(
-                            Problem(
-                                table.file,
-                                rownum,
-                                fld.name,
-                                f"'{item}' is not among the {target_col} values of "
-                                f"{target_name}.csv{did_you_mean(item, keys)}",
-                                f"add it to {target_name}.csv first, or correct the id",
-                                "unknown-reference",
-                            )
-                        )
-        for rule in res.rules:
-            problems.extend(_rule_problems(rule, table, tables))
+        _unknown_items(table, tables, problems)
+        for rule in table.resource.rules:
+            if rule.get("rule") not in completing:
+                problems.extend(_rule_problems(rule, table, tables))
+    # Completeness counts the rows that are otherwise sound: an evidence item already
+    # reported (dated too late, say) is not reported again for lacking its ratings.
+    broken = {p.file for p in problems if p.code in _STRUCTURAL}
+    reported = {(p.file, p.row) for p in problems if p.row is not None}
+    for table in tables.values():
+        for rule in table.resource.rules:
+            kind = rule.get("rule")
+            if kind in completeness.RULE_KINDS:
+                needed = [table.resource.name, *completeness.resources_of(rule)]
+                if not complete or any(n not in tables or tables[n].file in broken for n in needed):
+                    continue  # counted once the tables it reads are sound
+                others = {
+                    n: [(r, c) for r, c in tables[n].rows if (tables[n].file, r) not in reported]
+                    for n in needed
+                }
+                problems.extend(
+                    g.problem for g in completeness.rule_gaps(rule, table.file, table.rows, others)
+                )
+            elif kind == "cited":
+                citing = [
+                    t
+                    for t in tables.values()
+                    if any(
+                        f.references == (table.resource.name, rule["field"])
+                        for f in t.resource.fields
+                    )
+                ]
+                if not complete or table.file in broken or any(t.file in broken for t in citing):
+                    continue
+                problems.extend(_cited_problems(rule, table, tables, root))
+
+
+def _shifted_rows(problems: list[Problem]) -> list[Problem]:
+    """A row with too many or too few cells: that line alone, not its values' echoes.
+
+    Its cells sit under the wrong columns, so every later check of the row would
+    report a symptom of the one cause (a stray comma or quote).
+    """
+    shifted = {(p.file, p.row) for p in problems if p.code in {"extra-cell", "missing-cell"}}
+    return [
+        p
+        for p in problems
+        if (p.file, p.row) not in shifted or p.code in {"extra-cell", "missing-cell"}
+    ]
+
+
+def _spans(rows: Sequence[int]) -> str:
+    """'300-311, 315': row numbers as runs."""
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][-1] + 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else f"{run[0]}" for run in runs)
+
+
+def _repeated_rows(
+    tables: dict[str, _Table], problems: list[Problem], folder: str
+) -> list[Problem]:
+    """Rows that repeat earlier rows exactly: one message in all, and no echo of them.
+
+    This is what merging a case's rows into a copy twice does. The repeats' own lines
+    (duplicate ids, and anything wrong with the row, already said for its original)
+    are dropped.
+    """
+    hit = {t.file: t for t in tables.values() if t.repeats}
+    if not hit:
+        return problems
+    kept = [p for p in problems if not (p.file in hit and p.row in hit[p.file].repeats)]
+    total = sum(len(t.repeats) for t in hit.values())
+    parts = [f"{Path(t.file).name} rows {_spans(list(t.repeats))}" for t in hit.values()]
+    listed = "; ".join(parts[:6]) + ("; ..." if len(parts) > 6 else "")
+    hint = (
+        "these rows are already in the copy (were they merged in twice?): delete the "
+        "repeated rows, or start again from a fresh copy of the data (copy data/ again) "
+        "and merge your rows once"
+    )
+    if len(hit) == 1:
+        t = next(iter(hit.values()))
+        first = min(t.repeats)
+        kept.append(
+            Problem(
+                t.file,
+                first,
+                None,
+                f"{len(t.repeats)} row(s) repeat earlier rows exactly (rows "
+                f"{_spans(list(t.repeats))} repeat rows {_spans(list(t.repeats.values()))})",
+                hint,
+                "repeated-rows",
+            )
+        )
+    else:
+        kept.append(
+            Problem(
+                folder,
+                None,
+                None,
+                f"{total} rows in {len(hit)} files repeat earlier rows exactly ({listed})",
+                hint,
+                "repeated-rows",
+            )
+        )
+    return kept
+
+
+def _one_line(p: Problem) -> Problem:
+    """Every problem prints as one line, whatever a cell it quotes holds."""
+    if any(c in p.message + p.hint + (p.column or "") for c in "\r\n"):
+        return replace(
+            p,
+            message=shown(p.message, 10_000),
+            hint=shown(p.hint, 10_000),
+            column=None if p.column is None else shown(p.column),
+        )
+    return p
 
 
 # --- the entry point -------------------------------------------------------------------------
@@ -964,12 +1520,19 @@ def validate(
         if t is not None:
             tables[res.name] = t
             report.rows[res.name] = len(t.rows)
+    dangling: list[_Dangling] = []
     if tables:
-        _frictionless_pass(pkg, tables, problems)
-    _own_rules(tables, problems)
+        dangling = _frictionless_pass(pkg, tables, problems)
+    _dangling_problems(dangling, tables, problems)
+    _own_rules(tables, problems, root, complete=len(tables) == len(pkg.resources))
+    folder = display_path(root.parent, root.name)
+    problems = _repeated_rows(tables, problems, folder)
+    problems = _shifted_rows(problems)
     order = {display_path(root, r.path): i for i, r in enumerate(pkg.resources)}
+    order[folder] = -1
     report.problems = sorted(
-        set(problems), key=lambda p: (order.get(p.file, 99), p.row or 0, p.column or "", p.message)
+        {_one_line(p) for p in problems},
+        key=lambda p: (order.get(p.file, 99), p.row or 0, p.column or "", p.message),
     )
     if exercises:
         from analogylab.bank import read_bank  # noqa: PLC0415  (bank imports this module)
