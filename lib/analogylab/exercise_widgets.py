@@ -28,6 +28,7 @@ from analogylab.exercises import (
     progress_by_lesson,
     record,
 )
+from analogylab.session import STALE_STYLE, stale_note
 from analogylab.store import AnswerStore, open_store
 
 __all__ = [
@@ -90,7 +91,8 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         points = f"{ex.points:g} point" + ("" if ex.points == 1 else "s")
         title = f": {ex.title}" if ex.title else ""
         self.header = w.HTML(
-            f"{_STYLE}<h4>Exercise {ex.id}{title}</h4><p><em>{ex.kind_name}, {points}</em></p>"
+            f"{_STYLE}{STALE_STYLE}{stale_note('exercise')}"
+            f"<h4>Exercise {ex.id}{title}</h4><p><em>{ex.kind_name}, {points}</em></p>"
             + markdown_to_html(ex.prompt)
         )
         self.controls: list[w.Widget] = []
