@@ -30,7 +30,8 @@ def _run(*cells: str) -> list[dict[str, Any]]:
 
 
 def _text(error: dict[str, Any]) -> str:
-    return "\n".join(error.get("traceback", []))
+    """The error as shown, with its lines joined (the handler breaks long lines itself)."""
+    return " ".join("\n".join(error.get("traceback", [])).split())
 
 
 def test_installing_the_package_configures_every_kernel_of_the_environment() -> None:
@@ -78,6 +79,8 @@ def test_a_name_error_inside_a_library_keeps_its_traceback(tmp_path: Path) -> No
     (error,) = _run(code)
     assert error["ename"] == "NameError"
     assert "Traceback" in _text(error) and "buggy.py" in _text(error)
+    shown = "\n".join(_run("x = undefined_name")[0]["traceback"]).splitlines()
+    assert all(len(line) <= 88 for line in shown), "long lines are broken between words"
     assert "setup" not in _text(error)
 
 

@@ -218,7 +218,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             self.pickers = {
                 it.id: w.Dropdown(
                     options=choices,
-                    value=None,
+                    index=0,  # shows "(choose)"; value=None would show a blank box
                     description=it.text,
                     style={"description_width": "45%"},
                     layout=_WIDE,
@@ -234,7 +234,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             self.positions = [
                 w.Dropdown(
                     options=choices,
-                    value=None,
+                    index=0,  # shows "(choose)"; value=None would show a blank box
                     description=f"Position {i + 1}"
                     + (" (earliest)" if i == 0 else " (latest)" if i == n - 1 else "")
                     + ":",
@@ -269,7 +269,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         """One cell: a drop-down whose label (read by screen readers) names its row and column."""
         d = w.Dropdown(
             options=[(NOT_RATED, None), *((s, s) for s in self.exercise.scale)],
-            value=None,
+            index=0,  # shows "not rated"; value=None would show a blank box
             description=f"{row.text}, against {column}",
             tooltip=f"{row.text}, against {column}",
             layout=w.Layout(width="auto"),

@@ -29,6 +29,7 @@ from __future__ import annotations
 import builtins
 import difflib
 import html
+import textwrap
 from typing import Any
 
 __all__ = [
@@ -136,7 +137,9 @@ def _handle_name_error(
         return None
     ns = shell.user_ns
     known = [k for k in ns if not k.startswith("_")] + dir(builtins)
-    stb = name_error_message(name, setup_done="analogylab" in ns, known=known).splitlines()
+    text = name_error_message(name, setup_done="analogylab" in ns, known=known)
+    # JupyterLab breaks an error's lines anywhere, even inside a word: break them first.
+    stb = [textwrap.fill(line, 88) if line else "" for line in text.splitlines()]
     shell._showtraceback(etype, value, stb)  # IPython's (and ipykernel's) way to show one
     return stb
 
