@@ -149,3 +149,28 @@ def test_stale_style_covers_exercises_and_explorers() -> None:
     assert session.STALE_STYLE in widget.header.value
     assert "this exercise no longer responds" in widget.header.value
     assert ".analogylab-explorer.jupyter-widgets-disconnected::after" in session.STALE_STYLE
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_kernel_config(tmp_path: Path) -> None:
+    """`uv build` (the sdist, then the wheel from it) ships etc/ipython and etc/jupyter.
+
+    A JupyterHub that installs nothing but the package gets its out-of-order messages
+    from this file; the sdist once left jupyter-config/ out, so the wheel built from it
+    silently had neither config.
+    """
+    import shutil
+    import subprocess
+    import zipfile
+
+    if shutil.which("uv") is None:
+        pytest.skip("uv is not on PATH: it builds the package here")
+    subprocess.run(
+        ["uv", "build", "--offline", "--out-dir", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("analogylab-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for config in ("etc/ipython/ipython_kernel_config.json", "etc/jupyter/jupyter_lab_config.json"):
+        assert any(n.endswith(f".data/data/{config}") for n in names), f"{config} not in {wheel}"
