@@ -130,8 +130,9 @@ def test_ready_says_setup_done_and_hides_the_restart_note() -> None:
     assert f"<b>Setup done.</b> The library and the data are loaded ({len(ds.names)} tables)" in (
         value
     )
-    assert '<div class="analogylab-stale" role="note"><b>The kernel restarted or stopped.</b>' in (
-        value
+    assert (
+        '<div class="analogylab-stale" role="note" hidden><b>The kernel restarted or stopped.</b>'
+        in (value)
     )
     assert "Run this cell again" in value
     # The widget manager puts this class on every view whose kernel went away.

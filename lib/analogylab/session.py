@@ -52,7 +52,9 @@ _RUN_ABOVE = "Run > Run All Above Selected Cell"
 
 # Shown by the widget manager's class for a view whose kernel went away. Scoped to
 # analogylab's own boxes; explorers get their line from CSS content (they are built in
-# widgets.py), exercises and the setup status from an element of their own.
+# widgets.py), exercises and the setup status from an element of their own, which also
+# carries the `hidden` attribute: where this style is dropped (the reader edition keeps no
+# <style>), the note stays hidden rather than showing on a page whose kernel is fine.
 STALE_STYLE = """<style>
 .analogylab-stale { display: none; }
 .jupyter-widgets-disconnected .analogylab-stale {
@@ -77,10 +79,10 @@ responds. Run the lesson's setup cell again, then this cell.";
 def stale_note(what: str) -> str:
     """The hidden note a widget shows once its kernel has gone (``what``: 'exercise', ...)."""
     return (
-        '<div class="analogylab-stale" role="note"><b>Not connected.</b> The kernel (the Python '
-        f"behind this page) restarted or stopped, so this {html.escape(what)} no longer "
-        f"responds. Run {html.escape(_SETUP_CELL)} again, then this cell. Your answers are "
-        "kept.</div>"
+        '<div class="analogylab-stale" role="note" hidden><b>Not connected.</b> The kernel '
+        "(the Python behind this page) restarted or stopped, so this "
+        f"{html.escape(what)} no longer responds. Run {html.escape(_SETUP_CELL)} again, "
+        "then this cell. Your answers are kept.</div>"
     )
 
 
@@ -187,7 +189,7 @@ def _ready_html(ds: Any) -> str:
         f"{STALE_STYLE}"
         f'<p class="analogylab-connected" role="status"><b>Setup done.</b> {loaded}. If you '
         "restart the kernel, or it stops, run this cell again before any other.</p>"
-        '<div class="analogylab-stale" role="note"><b>The kernel restarted or stopped.</b> '
+        '<div class="analogylab-stale" role="note" hidden><b>The kernel restarted or stopped.</b> '
         "Nothing this lesson loaded is there any more, and the exercises and charts on this "
         f"page no longer respond. Run this cell again ({_HOW_TO_RUN}), then the cell you "
         "want, or every cell with Run > Run All Cells. Your answers are kept.</div>"
