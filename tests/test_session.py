@@ -73,15 +73,16 @@ def test_a_cell_run_before_the_setup_cell_names_the_cell_to_run() -> None:
 
 @pytest.mark.slow
 def test_a_name_error_inside_a_library_keeps_its_traceback(tmp_path: Path) -> None:
-    """A NameError raised by a library's code is a bug to report, not a cell run too early."""
+    """A library's NameError is a bug to report, an UnboundLocalError a function's own slip."""
     (tmp_path / "buggy.py").write_text("def f():\n    return not_defined_anywhere\n")
     code = f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nimport buggy\nbuggy.f()"
-    (error,) = _run(code)
+    error, local, ours = _run(code, "def f():\n    x += 1\n    return x\nf()", "undefined_name")
     assert error["ename"] == "NameError"
     assert "Traceback" in _text(error) and "buggy.py" in _text(error)
-    shown = "\n".join(_run("x = undefined_name")[0]["traceback"]).splitlines()
-    assert all(len(line) <= 88 for line in shown), "long lines are broken between words"
     assert "setup" not in _text(error)
+    assert local["ename"] == "UnboundLocalError" and "Traceback" in _text(local)
+    shown = "\n".join(ours["traceback"]).splitlines()
+    assert all(len(line) <= 88 for line in shown), "long lines are broken between words"
 
 
 def test_messages_say_what_to_run() -> None:

@@ -130,11 +130,13 @@ def _handle_name_error(
     """IPython's custom exception handler: a sentence for a cell's own NameError.
 
     IPython leaves the showing to the handler (``run_code`` drops what it returns). A
-    NameError from inside a library is a bug, not a cell run too early: it keeps its
+    NameError from inside a library is a bug, not a cell run too early, and an
+    UnboundLocalError (a NameError too) is a function's own mistake: both keep their
     ordinary traceback.
     """
     name = getattr(value, "name", None)
-    if not isinstance(value, NameError) or not name or not _from_user_code(shell, tb):
+    plain = isinstance(value, NameError) and not isinstance(value, UnboundLocalError)
+    if not plain or not name or not _from_user_code(shell, tb):
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return None
     ns = shell.user_ns
