@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import ipywidgets as w
 import pytest
 
 import analogylab
+from analogylab.bank import Exercise
 from analogylab.exercise_widgets import ExerciseWidget, markdown_to_html, progress_panel
 from analogylab.store import open_store
 
@@ -43,15 +47,16 @@ def test_single_choice_wrong_then_right() -> None:
     widget.check_button.click()
     assert "Correct." in _feedback(widget)
     assert 'role="status"' in _feedback(widget)
-    assert "the answer has been shown" in widget.attempts_label.value
+    assert "Checked 2 times; the answer is shown." in widget.attempts_label.value
 
 
 def test_nothing_chosen_is_not_an_attempt() -> None:
     """Pressing Check with nothing chosen asks for an answer and uses no attempt."""
     widget = analogylab.exercise("ex-00-1")
     widget.check_button.click()
-    assert "there is no answer yet" in _feedback(widget)
-    assert open_store().count("ex-00-1") == 0
+    assert "No option is chosen yet: choose one, then press Check." in _feedback(widget)
+    assert open_store().count("ex-00-1") == 0  # attempts that count: none
+    assert "Attempts used: 0 of 2" in widget.attempts_label.value
 
 
 def test_multiple_select_partial() -> None:
@@ -61,7 +66,7 @@ def test_multiple_select_partial() -> None:
     widget.boxes["e18-2020-06-bounty-report"].value = True
     widget.check_button.click()
     assert "Partly right" in _feedback(widget)
-    assert "2 of 3 right option(s) ticked" in _feedback(widget)
+    assert "2 of 3 right options ticked" in _feedback(widget)
 
 
 def test_matching_dropdowns() -> None:
@@ -81,7 +86,9 @@ def test_ordering_positions_wrong_then_right() -> None:
     for d in widget.positions:
         d.value = ids[0]
     widget.check_button.click()
-    assert "every item must appear once" in _feedback(widget)
+    first = widget.exercise.items[0].text
+    assert f"“{first}” is chosen for positions 1, 2, 3, 4, 5 and 6." in _feedback(widget)
+    assert "Each item goes in exactly one position." in _feedback(widget)
     for d, item_id in zip(widget.positions, ids, strict=True):
         d.value = item_id
     widget.check_button.click()
@@ -133,7 +140,7 @@ def test_grid_compared_cell_by_cell() -> None:
     ex = widget.exercise
     widget.cells["ev-28", "h-flank-hedge"].value = "CC"
     widget.check_button.click()
-    assert "5 cell(s) are not rated yet" in _feedback(widget)
+    assert "5 of 6 cells are not rated yet" in _feedback(widget)
     for (r, c), d in widget.cells.items():
         d.value = ex.key[r][c]
     widget.cells["ev-32", "h-flank-hedge"].value = "CC"  # one step from the reference C
@@ -173,7 +180,9 @@ def test_rebuilt_widget_shows_the_last_answer(exercise_id: str) -> None:
     again = analogylab.exercise(exercise_id)
     assert again.answer() == before
     assert "Your last answer" in again.feedback.value
-    assert "Attempts used: 1" in again.attempts_label.value
+    assert "Attempts used: 1" in again.attempts_label.value or (
+        "Checked 1 time;" in again.attempts_label.value
+    )
 
 
 def test_rebuilt_text_widget_keeps_text_and_ticks() -> None:
@@ -215,3 +224,306 @@ def test_progress_panel_states_the_figures_in_words() -> None:
     assert bars[0].description == "Lesson 00:"
     assert bars[0].value == 1.0
     assert any("1 of 7 exercises tried, 1 of 12 points" in t for t in texts)
+
+
+# --- every message in the widget's own terms -------------------------------------------------
+
+BANK = analogylab.load_bank()
+
+
+def _plain(fragment: str) -> str:
+    """HTML as the text a student reads: no tags, entities decoded, spaces collapsed."""
+    inline = re.sub(r"</?(?:em|strong|b|i|code|a)\b[^>]*>", "", fragment)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inline)).split())
+
+
+def _authored(ex: Exercise) -> list[str]:
+    """Every text the question bank gives the exercise, as the screen shows it, longest first.
+
+    What is left of the screen once these are taken out is what the library wrote.
+    """
+    texts = [ex.title, ex.prompt, ex.model_answer, *ex.hints, *ex.explanations.values()]
+    for it in (*ex.options, *ex.left, *ex.right, *ex.items, *ex.rows, *ex.columns, *ex.rubric):
+        texts += [it.text, it.explanation]
+    texts += [why for row in ex.rationale.values() for why in row.values()]
+    texts += [k.hint for k in ex.keywords]
+    shown = {_plain(markdown_to_html(t)) for t in texts if t}
+    shown |= {t.rstrip(".") for t in shown}
+    return sorted((t for t in shown if t), key=len, reverse=True)
+
+
+# An id, a Python literal or an ellipsis: what a widget user never typed and cannot act on.
+LITERALS = re.compile(
+    r"""\.\.\.|…|`|\[\s*["']|\{\s*["']|["']\s*[\]}]|\(\s*['"][^'"]*['"]\s*,\s*\)"""
+    r"""|\bNone\b|\bTrue\b|\bFalse\b|check\(|ticked="""
+)
+
+
+def _screen(widget: ExerciseWidget) -> str:
+    """What the library put on screen: feedback, counts, labels, options (not the prompt)."""
+    parts = [widget.feedback.value, widget.attempts_label.value]
+    for c in widget.controls:
+        parts.append(c.description)
+        parts += [str(label) for label, _ in getattr(c, "options", ()) if label]
+    for name in ("grid_status", "column_message"):
+        if hasattr(widget, name):
+            parts.append(getattr(widget, name).value)
+    parts += [h.value for h in getattr(widget, "row_status", {}).values()]
+    parts += [box.description for box in getattr(widget, "rubric", {}).values()]
+    return " ".join(_plain(p) for p in parts)
+
+
+def _assert_own_terms(widget: ExerciseWidget, step: str) -> str:
+    ex = widget.exercise
+    screen = _screen(widget)
+    rest = screen
+    for text in _authored(ex):
+        rest = rest.replace(text, " ")
+    where = f"{ex.id} ({ex.kind_name}), {step}"
+    bad = LITERALS.search(rest)
+    assert bad is None, f"{where}: {bad.group(0)!r} on screen: {rest[:600]}"
+    ids = {
+        it.id
+        for it in (*ex.options, *ex.left, *ex.right, *ex.items, *ex.rows, *ex.columns, *ex.rubric)
+        if re.search(r"[-\d]", it.id)
+    }
+    for item_id in ids:
+        found = re.search(rf"(?<![\w-]){re.escape(item_id)}(?![\w-])", rest)
+        assert found is None, f"{where}: the id {item_id!r} on screen: {rest[:600]}"
+    return screen
+
+
+def _far(ex: Exercise, ref: str) -> str:
+    """A rating two or more steps from ``ref``, or off the order (NA) if there is none."""
+    order = [s for s in ex.scale if s not in ex.unordered]
+    if ref in order:
+        i = order.index(ref)
+        far = [s for j, s in enumerate(order) if abs(i - j) >= 2]
+        if far:
+            return far[0]
+    return next(s for s in ex.scale if s != ref)
+
+
+def _fill_partly(widget: ExerciseWidget) -> None:
+    ex = widget.exercise
+    if ex.kind == "multiple":
+        widget.boxes[next(o.id for o in ex.options if o.correct)].value = True
+    elif ex.kind == "matching":
+        first = ex.left[0]
+        widget.pickers[first.id].value = first.match
+    elif ex.kind == "ordering":
+        widget.positions[0].value = ex.items[0].id
+        widget.positions[2].value = ex.items[0].id
+    elif ex.kind == "numeric":
+        widget.number.value = "nine"
+    elif ex.kind == "text":
+        widget.textarea.value = "   "
+    elif ex.kind == "grid":
+        widget.cells[ex.rows[0].id, ex.columns[0].id].value = ex.scale[0]
+
+
+def _fill_wrongly(widget: ExerciseWidget) -> None:
+    ex = widget.exercise
+    if ex.kind == "single":
+        widget.radio.value = next(o.id for o in ex.options if not o.correct)
+    elif ex.kind == "multiple":
+        for o in ex.options:
+            widget.boxes[o.id].value = not o.correct
+    elif ex.kind == "matching":
+        for it in ex.left:
+            widget.pickers[it.id].value = next(r.id for r in ex.right if r.id != it.match)
+    elif ex.kind == "ordering":
+        for d, it in zip(widget.positions, reversed(ex.items), strict=True):
+            d.value = it.id
+    elif ex.kind == "numeric":
+        assert ex.high is not None
+        widget.number.value = str(ex.high + max(1.0, abs(ex.high)))
+    elif ex.kind == "text":
+        widget.textarea.value = "I would look at what Russia sends."
+    else:
+        for (r, c), d in widget.cells.items():
+            d.value = _far(ex, ex.key[r][c])
+
+
+@pytest.mark.parametrize("exercise_id", sorted(BANK.exercises))
+def test_every_message_is_in_the_widgets_own_terms(exercise_id: str) -> None:
+    """Empty, partial and wrong answers through the controls: no id, literal or `...` shown.
+
+    Every exercise of the bank, each kind through its own widget. Texts the bank gives
+    (options, explanations, reasons) are the curators' and are taken out first: what is
+    left, the library's own words, must name things as the screen does.
+    """
+    widget = analogylab.exercise(exercise_id)
+    ex = widget.exercise
+    widget.check_button.click()
+    assert "Answer not checked." in _assert_own_terms(widget, "nothing filled in")
+    _fill_partly(widget)
+    widget.check_button.click()
+    _assert_own_terms(widget, "partly filled in")
+    _fill_wrongly(widget)
+    for attempt in range(ex.attempts + 1):  # wrong until the answer is shown, and once after
+        widget.check_button.click()
+        screen = _assert_own_terms(widget, f"wrong answer, check {attempt + 1}")
+        assert "Answer not checked." not in screen
+    if ex.kind == "text":
+        widget.rubric[ex.rubric[0].id].value = True
+        widget.assess_button.click()
+        screen = _assert_own_terms(widget, "self-assessment")
+        for r in ex.rubric:  # the rubric once: as the boxes to tick, not again in the feedback
+            assert screen.count(_plain(markdown_to_html(r.text))) == 1, r.text
+        assert "Self-assessment recorded: 1 of" in screen
+
+
+def test_the_grid_is_items_down_and_hypotheses_across() -> None:
+    """A GridBox: a heading row, then per item its text, one labelled cell per hypothesis."""
+    widget = analogylab.exercise("ex-05-2")
+    ex = widget.exercise
+    grid = widget.grid
+    n = len(ex.columns)
+    assert isinstance(grid, w.GridBox)
+    assert grid.layout.grid_template_columns.startswith(f"minmax(14em, 2.4fr) repeat({n}, ")
+    assert len(grid.children) == (len(ex.rows) + 1) * (n + 2)
+    heads = [_plain(c.value) for c in grid.children[: n + 2]]
+    assert heads == ["Item", *(c.text for c in ex.columns), "Still to rate"]
+    for i, row in enumerate(ex.rows, start=1):
+        line = grid.children[i * (n + 2) : (i + 1) * (n + 2)]
+        assert _plain(line[0].value) == _plain(markdown_to_html(row.text))
+        for col, cell in zip(ex.columns, line[1:-1], strict=True):
+            assert cell is widget.cells[row.id, col.id]
+            assert cell.description == f"{row.text}, against {col.text}"  # its accessible name
+            assert cell.options[0] == ("not rated", None)
+        assert line[-1] is widget.row_status[row.id]
+
+
+def test_the_grid_shows_which_cells_are_still_empty() -> None:
+    """Each row says how many cells it still needs; the grid says how many in all."""
+    widget = analogylab.exercise("ex-00-7")
+    ex = widget.exercise
+    r0, r1 = ex.rows
+    assert widget.row_status[r0.id].value == "2 of 2 not rated"
+    assert "0 of 4 cells rated; 4 to go." in widget.grid_status.value
+    widget.cells[r0.id, ex.columns[0].id].value = "C"
+    widget.cells[r0.id, ex.columns[1].id].value = "N"
+    assert widget.row_status[r0.id].value == "all rated"
+    assert widget.row_status[r1.id].value == "2 of 2 not rated"
+    assert "2 of 4 cells rated; 2 to go." in widget.grid_status.value
+    for d in widget.cells.values():
+        d.value = "N"
+    assert "4 of 4 cells rated; the grid is complete." in widget.grid_status.value
+
+
+def test_grid_attempts_and_wording_agree() -> None:
+    """One marked check, said up front; later checks are kept, shown, and earn nothing."""
+    widget = analogylab.exercise("ex-00-7")
+    ex = widget.exercise
+    assert ex.attempts == 1
+    assert (
+        "your first complete check is marked, then the reference ratings are shown with "
+        "their reasons; after that you may change cells and check again (kept, but not "
+        "marked)." in widget.header.value
+    )
+    for d in widget.cells.values():
+        d.value = "II"
+    widget.check_button.click()
+    assert "Checked 1 time; the reference ratings are shown." in widget.attempts_label.value
+    first = analogylab.progress("00").set_index("exercise_id").loc["ex-00-7", "best_score"]
+    for (r, c), d in widget.cells.items():
+        d.value = ex.key[r][c]  # the reference, copied
+    widget.check_button.click()
+    assert "Correct. No points: the answer had already been shown" in _plain(_feedback(widget))
+    assert "Checked 2 times; the reference ratings are shown." in widget.attempts_label.value
+    p = analogylab.progress("00").set_index("exercise_id")
+    assert p.loc["ex-00-7", "best_score"] == first < 1.0  # copying the key earns nothing
+    assert p.loc["ex-00-7", "attempts"] == 2
+
+
+def test_grid_feedback_shows_the_differences_first_and_folds_the_rest() -> None:
+    """Only the cells that differ, each with the reference's reason; all cells folded under."""
+    widget = analogylab.exercise("ex-00-7")
+    ex = widget.exercise
+    for (r, c), d in widget.cells.items():
+        d.value = ex.key[r][c]
+    r0, c0 = ex.rows[0], ex.columns[0]
+    widget.cells[r0.id, c0.id].value = _far(ex, ex.key[r0.id][c0.id])
+    widget.check_button.click()
+    top, folded = _feedback(widget).split('<details class="analogylab-fold">')
+    assert "Where you differ from the reference" in top and "(1 of 4 cells)" in top
+    assert _plain(markdown_to_html(ex.rationale[r0.id][c0.id])) in _plain(top)
+    other = ex.rationale[ex.rows[1].id][ex.columns[1].id]
+    assert _plain(markdown_to_html(other)) not in _plain(top)
+    assert folded.startswith(
+        "<summary>All 4 cells: the reference ratings and their reasons</summary>"
+    )
+    for row in ex.rationale.values():
+        for why in row.values():
+            assert _plain(markdown_to_html(why)) in _plain(folded)
+    again = analogylab.exercise("ex-00-7")  # restored after a restart: folded the same way
+    assert '<details class="analogylab-fold">' in again.feedback.value
+
+
+def test_a_student_adds_a_column_of_their_own() -> None:
+    """An added hypothesis is a column like the others, recorded with the answer, not marked."""
+    widget = analogylab.exercise("ex-00-7", add_columns=True)
+    ex = widget.exercise
+    widget.new_column.value = "  Russia wants   a say in Kabul "
+    widget.add_column_button.click()
+    label = "Russia wants a say in Kabul"
+    assert widget.own_columns == [label]
+    assert "Added “Russia wants a say in Kabul” as a column" in widget.column_message.value
+    assert [_plain(c.value) for c in widget.grid.children[:5]] == [
+        "Item",
+        *(c.text for c in ex.columns),
+        f"{label} (your own; not marked)",
+        "Still to rate",
+    ]
+    assert widget.cells[ex.rows[0].id, label].description == f"{ex.rows[0].text}, against {label}"
+    for (r, c), d in widget.cells.items():
+        if c != label:
+            d.value = ex.key[r][c]
+    widget.check_button.click()  # the new column is empty: not checked, and named
+    text = _plain(_feedback(widget))
+    assert "Answer not checked." in text and f"“{label}”" in text
+    for row in ex.rows:
+        widget.cells[row.id, label].value = "C"
+    widget.check_button.click()
+    text = _plain(_feedback(widget))
+    assert text.startswith("Correct. 2 of 2 points.")
+    assert f"Your own hypothesis, {label}: your 2 ratings are kept with your answer." in text
+    stored = analogylab.last_answer("ex-00-7")
+    assert all(stored[row.id][label] == "C" for row in ex.rows)
+    again = analogylab.exercise("ex-00-7")  # after a restart, the column comes back
+    assert again.own_columns == [label]
+    assert again.cells[ex.rows[0].id, label].value == "C"
+    again.remove_column(label)
+    assert again.own_columns == [] and len(again.cells) == 4
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        ("", "give your hypothesis a short label"),
+        ("Reverse Cold War", "the grid already has a column “Reverse Cold War”"),
+        ("x" * 121, "keep it under 120"),
+    ],
+)
+def test_an_added_column_needs_a_new_short_label(label: str, message: str) -> None:
+    """A missing, repeated or overlong label is refused with what to do; nothing is added."""
+    widget = analogylab.exercise("ex-00-7", add_columns=True)
+    with pytest.raises(analogylab.AnalogylabError, match=re.escape(message)):
+        widget.add_column(label)
+    widget.new_column.value = label
+    widget.add_column_button.click()
+    assert message in html.unescape(widget.column_message.value)
+    assert widget.own_columns == []
+    with pytest.raises(analogylab.AnalogylabError, match="only a rating grid"):
+        analogylab.exercise("ex-00-1").add_column("Mine")
+
+
+def test_controls_are_as_wide_as_their_options() -> None:
+    """Ordering and matching drop-downs span the exercise; each is as wide as its longest option."""
+    widget = analogylab.exercise("ex-00-4")
+    assert all(d.layout.width == "100%" for d in widget.positions)
+    assert ".analogylab-exercise .widget-dropdown select { flex: 0 1 auto; width: auto;" in (
+        widget.header.value
+    )
+    assert all(d.layout.width == "100%" for d in analogylab.exercise("ex-00-3").controls)

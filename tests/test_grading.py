@@ -20,7 +20,7 @@ import pytest
 
 from analogylab import find_data
 from analogylab.bank import KINDS, Exercise, Item, Keyword, read_bank
-from analogylab.grading import EXPECTED, Graded, grade, normalise
+from analogylab.grading import EXPECTED, NOTHING_YET, Graded, grade, normalise
 
 _BANK = read_bank(find_data())
 SINGLE, MULTIPLE, MATCHING, ORDERING, NUMERIC, TEXT, GRID = (
@@ -161,8 +161,8 @@ def test_multiple_explains_each_tick_and_counts_the_missed() -> None:
     assert any("About a." in p and "right to tick" in p for p in g.parts)
     assert any("About b." in p and "should not be ticked" in p for p in g.parts)
     assert not any("About c." in p for p in g.parts)
-    assert "You left out 1 option(s)" in g.parts[-1]
-    assert g.headline == "1 of 2 right option(s) ticked, 1 wrongly ticked"
+    assert "You left out 1 option that" in g.parts[-1]
+    assert g.headline == "1 of 2 right options ticked, 1 wrongly ticked"
 
 
 def test_matching_fraction_of_pairs() -> None:
@@ -241,7 +241,7 @@ def test_text_is_not_marked_and_hints_by_keyword() -> None:
     assert list(grade(TEXT, "Arms would prove nothing.").parts) == [hints[1]]
     assert list(grade(TEXT, "A weaponsmith would doubt it.").parts) == [hints[0]]
     assert grade(TEXT, "  two words  ").answer == "two words"
-    assert grade(TEXT, "two words").headline == "your answer has 2 word(s)"
+    assert grade(TEXT, "two words").headline == "your answer has 2 words"
 
 
 def test_text_keyword_without_hint_shows_nothing() -> None:
@@ -451,3 +451,96 @@ def test_range_ends_written_as_value_and_tolerance_are_accepted(data_copy: Path)
     assert grade(ex, 0.6).correct is True
     assert grade(ex, 0.8).correct is True
     assert math.isclose(ex.high or 0, 0.8)
+
+
+# --- on screen: the widget's own terms ------------------------------------------------------
+
+
+@pytest.mark.parametrize("ex", REAL, ids=lambda e: e.kind)
+def test_nothing_filled_in_is_said_in_the_widgets_terms(ex: Exercise) -> None:
+    """Check pressed on an empty widget: what to do with the controls, no `...`, no Python."""
+    empty = {"multiple": [], "matching": {}, "ordering": [None] * 6, "numeric": "", "text": ""}
+    g = grade(ex, empty.get(ex.kind, {} if ex.kind == "grid" else None), on_screen=True)
+    assert (g.valid, g.correct, g.score) == (False, None, None)
+    assert g.problem == NOTHING_YET[ex.kind]
+    assert "..." not in g.problem and "`" not in g.problem and "expects" not in g.problem
+    # In code, an empty multiple select is an answer (none ticked), and `None` is `...`.
+    if ex.kind == "multiple":
+        assert grade(ex, []).valid
+
+
+def test_an_unfinished_ordering_names_positions_and_items_by_their_text() -> None:
+    """Empty positions by number, an item chosen twice by its text; the code message stays."""
+    items = ORDERING.items
+    positions = [items[2].id, None, None, items[2].id, None, None]
+    g = grade(ORDERING, positions, on_screen=True)
+    assert g.problem.startswith("Positions 2, 3, 5 and 6 are still empty. ")
+    assert f"“{items[2].text}” is chosen for positions 1 and 4." in g.problem
+    assert g.problem.endswith("Each item goes in exactly one position.")
+    assert not any(it.id in g.problem for it in items)
+    code = grade(ORDERING, [i for i in positions if i])
+    assert code.problem.startswith("every item must appear once: missing ")
+    one_gap = [it.id for it in items[:-1]] + [None]
+    assert grade(ORDERING, one_gap, on_screen=True).problem == (
+        "Position 6 is still empty. Each item goes in exactly one position."
+    )
+
+
+def test_an_unfinished_grid_names_its_empty_cells_by_their_labels() -> None:
+    """Row by row, the empty cells' row and column labels; never 'ev-08 / h-flank-hedge'."""
+    r0, r1 = GRID.rows
+    c0, c1 = GRID.columns
+    g = grade(GRID, {r0.id: {c0.id: "C"}}, on_screen=True)
+    assert g.problem.splitlines()[:3] == [
+        "3 of 4 cells are not rated yet; each shows “not rated” in the grid:",
+        f"- in the row “{r0.text}”: “{c1.text}”",
+        f"- in the row “{r1.text}”: both columns",
+    ]
+    assert "h-flank-hedge" not in g.problem and "ev-17 /" not in g.problem
+    assert "1 cell(s) are not rated yet" in grade(GRID, {**GRID.key, r0.id: {c0.id: "C"}}).problem
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("nine", "“nine” is not a number: type digits only, such as 42 or 3.5"),
+        ("9,5", "“9,5” is ambiguous: write decimals with a point (9.5, not 9,5)"),
+        ("inf", "“inf” is not an ordinary number"),
+        ("   ", "The answer box is empty: type a number, then press Check."),
+    ],
+)
+def test_a_number_box_says_what_to_type(typed: str, said: str) -> None:
+    """What was typed, quoted as typed, and what to type instead; no repr quotes."""
+    g = grade(NUMERIC, typed, on_screen=True)
+    assert g.problem.startswith(said)
+    assert "'" not in g.problem
+
+
+def test_feedback_leads_with_the_options_text_not_its_id() -> None:
+    """'e18-2020-06-bounty-report)' never starts a line: the option's text does."""
+    chosen = [o.id for o in MULTIPLE.options[:2]]
+    g = grade(MULTIPLE, chosen)
+    for o, line in zip(MULTIPLE.options[:2], g.parts, strict=False):
+        assert line.startswith(f"**{o.text.rstrip('.')}** (")
+        assert o.id not in line
+    short = grade(SINGLE, "b")
+    assert short.parts[0].startswith(f"**b) {SINGLE.option('b').text.rstrip('.')}**: ")
+    assert short.headline == ""
+
+
+def test_own_columns_are_kept_and_not_marked() -> None:
+    """A column the student added is kept with the answer; the mark is the bank's alone."""
+    key = {r: dict(c) for r, c in GRID.key.items()}
+    mine = {r: {**cols, "Russia wants a say in Kabul": "C"} for r, cols in key.items()}
+    plain = grade(GRID, key)
+    g = grade(GRID, mine, own_columns=["Russia wants a say in Kabul"])
+    assert (g.valid, g.correct, g.score, g.headline) == (True, True, 1.0, plain.headline)
+    assert g.answer == mine and g.own_columns == ("Russia wants a say in Kabul",)
+    unknown = grade(GRID, mine)  # not declared: an unknown column id, as before
+    assert "'Russia wants a say in Kabul' is not one of the ids; the columns are" in (
+        unknown.problem
+    )
+    r0 = GRID.rows[0]
+    half = {**mine, r0.id: key[r0.id]}
+    gap = grade(GRID, half, on_screen=True, own_columns=["Russia wants a say in Kabul"])
+    assert f"- in the row “{r0.text}”: “Russia wants a say in Kabul”" in gap.problem

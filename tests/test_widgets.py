@@ -164,3 +164,63 @@ def test_in_a_kernel_the_output_area_holds_the_new_chart_and_its_twin() -> None:
     cp_out = state[cp_id]["state"]["outputs"]
     assert "Cannot draw this chart" in _texts(cp_out, "text/html")
     assert "image/png" not in {k for o in cp_out for k in o.get("data", {})}
+
+
+def _shown_tables(ex: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The HTML of every table and note the explorer puts under its chart on a redraw."""
+    import IPython.display
+
+    shown: list[str] = []
+
+    def keep(*objs: Any, **_kw: Any) -> None:
+        shown.extend(o.data for o in objs if isinstance(o, IPython.display.HTML))
+
+    monkeypatch.setattr(IPython.display, "display", keep)
+    ex.refresh()
+    return shown
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_ach_explorer_tables_name_hypotheses_and_explain_themselves(
+    ds: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Labels, not ids; every rating under its hypothesis; 'spread' said; no Python tuples."""
+    import re
+
+    ex = widgets.ach_explorer(ds, B)
+    tables = _shown_tables(ex, monkeypatch)
+    text = " ".join(tables)
+    labels = list(ds.hypotheses[ds.hypotheses.case_id == B].label)
+    ids = list(ds.hypotheses[ds.hypotheses.case_id == B].hypothesis_id)
+    assert not [h for h in ids if re.search(rf"\b{re.escape(h)}\b", text)], "ids on screen"
+    assert not re.search(r"\(h-|,\)|\bTrue\b|\bFalse\b", text)
+    diagnostic = next(t for t in tables if "Diagnostic items" in t)
+    assert "&#x27;Spread&#x27; is the most inconsistency points" in diagnostic
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', diagnostic)
+    assert heads == [
+        "Item",
+        *[h.replace("'", "&#x27;") for h in labels],
+        "Inconsistency points",
+        "Spread",
+    ]
+    assert not re.search(r">[CIN]{1,2}( [CIN]{1,2}){4}<", diagnostic), "ratings in one column"
+    leave = next(t for t in tables if "Leave one out" in t)
+    assert "Hypotheses whose rank changes" in leave and "dropping any one of" not in leave
+    for table in tables:
+        if "<table" in table:
+            assert "<caption" in table and 'scope="col"' in table
+
+
+@pytest.mark.usefixtures("answers_home")
+def test_ach_explorer_draws_a_grid_with_a_column_of_the_students_own(ds: Dataset) -> None:
+    """The student's own hypothesis is kept with the answer; the matrix draws the rest."""
+    from analogylab import exercise
+
+    grid = exercise("ex-00-7")
+    grid.add_column("Russia wants a say in Kabul")
+    ex = widgets.ach_explorer(ds, B, exercise=grid)
+    for cell in grid.cells.values():
+        cell.value = "N"
+    grid.check_button.click()
+    assert ex.error is None, ex.error
+    assert ex.description is not None and "your ratings" in ex.description.title

@@ -3,7 +3,8 @@
 Load the curated, cited tables with ``load_dataset()``; check a copy you have
 edited with ``validate(path)``. Answer the lessons' exercises with
 ``exercise("ex-02-3")`` (a widget) or ``check("ex-02-3", answer)`` (plain
-Python); every attempt is kept, and ``progress()`` lists them. See README.md.
+Python); every attempt is kept, and ``progress()`` lists them. Show a table for
+students to read with ``show_table(ds, frame)``. See README.md.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from analogylab._version import __version__
-from analogylab.data import Dataset, load_dataset, load_table
 from analogylab.errors import (
     AnalogylabError,
     AnswerStoreError,
@@ -31,6 +31,7 @@ from analogylab.validate import Problem, ValidationReport, find_data, validate
 if TYPE_CHECKING:
     from analogylab import analysis, charts, lessons, widgets
     from analogylab.case_exercises import rating_exercise
+    from analogylab.data import Dataset, load_dataset, load_table
     from analogylab.exercise_widgets import ExerciseWidget, exercise, progress_panel
     from analogylab.exercises import (
         Feedback,
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
         solution,
     )
     from analogylab.lessons import lesson_sources
+    from analogylab.session import ready
+    from analogylab.tables import Table, show_table
 
 __all__ = [
     "AnalogylabError",
@@ -60,6 +63,7 @@ __all__ = [
     "NewCaseError",
     "NotebookError",
     "Problem",
+    "Table",
     "UnknownIdError",
     "UnknownTableError",
     "ValidationReport",
@@ -80,15 +84,21 @@ __all__ = [
     "progress_by_lesson",
     "progress_panel",
     "rating_exercise",
+    "ready",
     "set_student",
+    "show_table",
     "solution",
     "validate",
     "widgets",
 ]
 
-# The exercises (YAML, SQLite, and for widgets ipywidgets) are imported when first used,
-# so `import analogylab` costs no more than the data loader needs.
+# Everything that needs pandas, YAML, SQLite or ipywidgets is imported when first used, so
+# `import analogylab` is cheap: every kernel of the environment imports analogylab.session at
+# start (see session.py), including kernels that never open a lesson.
 _LAZY = {
+    "Dataset": "data",
+    "load_dataset": "data",
+    "load_table": "data",
     "ExerciseWidget": "exercise_widgets",
     "exercise": "exercise_widgets",
     "progress_panel": "exercise_widgets",
@@ -103,6 +113,9 @@ _LAZY = {
     "solution": "exercises",
     "lesson_sources": "lessons",
     "rating_exercise": "case_exercises",
+    "ready": "session",
+    "Table": "tables",
+    "show_table": "tables",
 }
 _SUBMODULES = (
     "analysis",

@@ -8,11 +8,18 @@ kernel restart, say) fills in the last answer and shows what it got.
 The feedback area is a live region (``role="status"``) so a screen reader reads
 it out, and every result is stated in words; colour is never the only signal.
 Every control has a description, which Jupyter renders as its label.
+
+Everything the widget says is in its own terms: an answer it sends is checked with
+``on_screen=True``, so a missing position or cell is named as the screen shows it
+("position 3", the row and column labels of a grid), never by an id or a Python value.
+A rating grid is laid out as a grid: its items down, its hypotheses across, one labelled
+drop-down in each cell; a student may add a column of their own (``add_column``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 from typing import Any
 
 import ipywidgets as w
@@ -27,21 +34,31 @@ from analogylab.exercises import (
     next_hint,
     progress_by_lesson,
     record,
+    split_fold,
 )
+from analogylab.grading import option_label
+from analogylab.session import STALE_STYLE, stale_note
 from analogylab.store import AnswerStore, open_store
 
 __all__ = [
+    "NOT_RATED",
     "ExerciseWidget",
+    "attempts_note",
     "display_order",
     "exercise",
+    "feedback_html",
     "markdown_to_html",
     "option_label",
     "progress_panel",
 ]
 
 _md = mistune.create_markdown(escape=True)
+#: What an empty cell of a rating grid shows (and is called in messages).
+NOT_RATED = "not rated"
 # Long option texts wrap onto several lines instead of overlapping the next option, and
-# long labels are shown in full. Scoped to the exercise widget's own class.
+# long labels are shown in full; a drop-down is as wide as its longest option (up to the
+# page), so "Soviet troops enter Afghanistan" is never cut to "Soviet troops enter Af".
+# A grid's empty cells are dashed and say "not rated". Scoped to the exercise's own class.
 _STYLE = """<style>
 .analogylab-exercise .widget-radio-box label { display: flex; align-items: flex-start;
   gap: 0.4em; height: auto; line-height: 1.35; white-space: normal; margin: 0.2em 0; }
@@ -53,7 +70,25 @@ _STYLE = """<style>
 .analogylab-exercise .widget-inline-hbox { height: auto; align-items: center; }
 .analogylab-exercise .widget-inline-hbox .widget-label { white-space: normal;
   overflow: visible; text-overflow: clip; height: auto; line-height: 1.3; }
-.analogylab-exercise .widget-dropdown select { flex: 0 1 24em; min-width: 10em; }
+.analogylab-exercise .widget-dropdown select { flex: 0 1 auto; width: auto; max-width: 100%;
+  min-width: 10em; }
+.analogylab-grid { overflow-x: auto; align-items: stretch; gap: 0.25em 0.4em; }
+.analogylab-grid .analogylab-colhead { font-weight: bold; line-height: 1.25;
+  align-self: end; padding-bottom: 0.2em; border-bottom: 2px solid #888; }
+.analogylab-grid .analogylab-rowhead { line-height: 1.3; border-top: 1px solid #ddd;
+  padding-top: 0.2em; }
+.analogylab-grid .analogylab-rowhead p { margin: 0; }
+.analogylab-grid .analogylab-cell { width: 100%; border-top: 1px solid #ddd;
+  padding-top: 0.2em; }
+.analogylab-grid .analogylab-cell .widget-label { position: absolute; width: 1px;
+  height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.analogylab-grid .analogylab-cell select { min-width: 5.5em; width: 100%; flex: 1 1 auto; }
+.analogylab-grid .analogylab-cell select:has(option:first-child:checked) {
+  border: 2px dashed #d55e00; font-style: italic; }
+.analogylab-grid .analogylab-rowstatus { font-size: 0.9em; line-height: 1.3;
+  border-top: 1px solid #ddd; padding-top: 0.3em; }
+.analogylab-exercise details.analogylab-fold > summary { cursor: pointer; font-weight: bold;
+  margin: 0.4em 0; }
 </style>"""
 _WIDE = w.Layout(width="100%")
 _LABELLED = {"description_width": "initial"}
@@ -64,13 +99,16 @@ def markdown_to_html(text: str) -> str:
     return str(_md(text))
 
 
-def option_label(it: Item) -> str:
-    """An option's label: 'a) text' for short ids, the text alone otherwise.
-
-    The widget, the reader edition and the browser tests name an option by this
-    label, so it is made in one place.
-    """
-    return f"{it.id}) {it.text}" if len(it.id) <= 2 else it.text
+def feedback_html(message: str) -> str:
+    """A feedback message as HTML, its folded part (a grid's every cell) in a closed details."""
+    top, summary, rest = split_fold(message)
+    out = markdown_to_html(top)
+    if summary:
+        out += (
+            f'<details class="analogylab-fold"><summary>{html.escape(summary)}</summary>'
+            f"{markdown_to_html(rest)}</details>"
+        )
+    return out
 
 
 def display_order(ex: Exercise, items: tuple[Item, ...]) -> list[Item]:
@@ -81,20 +119,45 @@ def display_order(ex: Exercise, items: tuple[Item, ...]) -> list[Item]:
     return sorted(items, key=lambda it: hashlib.sha256(f"{ex.id}:{it.id}".encode()).hexdigest())
 
 
-class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hints
-    """One exercise: prompt, labelled controls, Check, Hint and a feedback area."""
+def attempts_note(ex: Exercise) -> str:
+    """What the header says about attempts, so the wording agrees with what the widget does."""
+    if ex.kind == "text":
+        return "check it once, then compare it with a model answer and tick a rubric"
+    if ex.kind == "grid":
+        checks = "your first complete check" if ex.attempts == 1 else f"{ex.attempts} checks"
+        return (
+            f"{checks} {'is' if ex.attempts == 1 else 'are'} marked, then the reference ratings "
+            "are shown with their reasons; after that you may change cells and check again "
+            "(kept, but not marked)"
+        )
+    if ex.attempts == 1:
+        return "1 attempt: the answer is shown after your first check"
+    return f"{ex.attempts} attempts before the answer is shown"
 
-    def __init__(self, ex: Exercise, store: AnswerStore | None = None) -> None:
+
+class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hints
+    """One exercise: prompt, labelled controls, Check, Hint and a feedback area.
+
+    ``add_columns``: for a rating grid, a box and a button under the grid let the student
+    add a hypothesis of their own as a column (see :meth:`add_column`).
+    """
+
+    def __init__(
+        self, ex: Exercise, store: AnswerStore | None = None, *, add_columns: bool = False
+    ) -> None:
         self.exercise = ex
         self.store = store or open_store()
+        self.own_columns: list[str] = []  # a grid's columns the student added, by label
         points = f"{ex.points:g} point" + ("" if ex.points == 1 else "s")
         title = f": {ex.title}" if ex.title else ""
         self.header = w.HTML(
-            f"{_STYLE}<h4>Exercise {ex.id}{title}</h4><p><em>{ex.kind_name}, {points}</em></p>"
+            f"{_STYLE}{STALE_STYLE}{stale_note('exercise')}"
+            f"<h4>Exercise {ex.id}{title}</h4>"
+            f"<p><em>{ex.kind_name}, {points}; {attempts_note(ex)}.</em></p>"
             + markdown_to_html(ex.prompt)
         )
         self.controls: list[w.Widget] = []
-        body = self._build_controls()
+        body = self._build_controls(add_columns=add_columns)
         self.check_button = w.Button(
             description="Check", tooltip=f"Check your answer to {ex.id}", icon="check"
         )
@@ -131,8 +194,8 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
 
     # -- controls, one builder per kind --
 
-    def _build_controls(self) -> w.Widget:  # noqa: PLR0911  (one return per kind)
-        ex = self.exercise
+    def _build_controls(self, *, add_columns: bool = False) -> w.Widget:  # noqa: PLR0911
+        ex = self.exercise  # one return per kind
         if ex.kind == "single":
             self.radio = w.RadioButtons(
                 options=[(option_label(o), o.id) for o in ex.options],
@@ -155,7 +218,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             self.pickers = {
                 it.id: w.Dropdown(
                     options=choices,
-                    value=None,
+                    index=0,  # shows "(choose)"; value=None would show a blank box
                     description=it.text,
                     style={"description_width": "45%"},
                     layout=_WIDE,
@@ -171,11 +234,12 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             self.positions = [
                 w.Dropdown(
                     options=choices,
-                    value=None,
+                    index=0,  # shows "(choose)"; value=None would show a blank box
                     description=f"Position {i + 1}"
                     + (" (earliest)" if i == 0 else " (latest)" if i == n - 1 else "")
                     + ":",
                     style={"description_width": "9em"},
+                    layout=_WIDE,
                 )
                 for i in range(n)
             ]
@@ -197,30 +261,180 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             )
             self.controls = [self.textarea]
             return self.textarea
-        # grid
+        return self._build_grid(add_columns=add_columns)
+
+    # -- the rating grid --
+
+    def _cell(self, row: Item, column: str) -> w.Dropdown:
+        """One cell: a drop-down whose label (read by screen readers) names its row and column."""
+        d = w.Dropdown(
+            options=[(NOT_RATED, None), *((s, s) for s in self.exercise.scale)],
+            index=0,  # shows "not rated"; value=None would show a blank box
+            description=f"{row.text}, against {column}",
+            tooltip=f"{row.text}, against {column}",
+            layout=w.Layout(width="auto"),
+        )
+        d.add_class("analogylab-cell")
+        d.observe(lambda _change: self._update_grid_status(), names="value")
+        return d
+
+    def _build_grid(self, *, add_columns: bool) -> w.Widget:
+        ex = self.exercise
         self.cells: dict[tuple[str, str], w.Dropdown] = {}
-        rows = []
+        self.column_labels: dict[str, str] = {c.id: c.text for c in ex.columns}
         for row in ex.rows:
-            drops = []
             for col in ex.columns:
-                d = w.Dropdown(
-                    options=[("(rate)", None), *((s, s) for s in ex.scale)],
-                    value=None,
-                    description=f"{col.text}:",
-                    tooltip=f"{row.text}, {col.text}",
-                    style={"description_width": "45%"},
-                    layout=_WIDE,
-                )
-                self.cells[row.id, col.id] = d
-                drops.append(d)
-            rows.append(w.VBox([w.HTML(f"<b>{markdown_to_html(row.text)}</b>"), *drops]))
+                self.cells[row.id, col.id] = self._cell(row, col.text)
+        self.row_status = {row.id: w.HTML() for row in ex.rows}
+        for h in self.row_status.values():
+            h.add_class("analogylab-rowstatus")
+        self.grid_status = w.HTML()
+        self.grid = w.GridBox()
+        self.grid.add_class("analogylab-grid")
+        self._lay_out_grid()
+        parts: list[w.Widget] = [self.grid, self.grid_status]
+        if add_columns:
+            self.new_column = w.Text(
+                description="Your own hypothesis:",
+                placeholder="a short label, such as: Russia wants leverage over Pakistan",
+                style=_LABELLED,
+                layout=w.Layout(width="70%"),
+            )
+            self.add_column_button = w.Button(
+                description="Add as a column",
+                tooltip="Add your hypothesis as a column of the grid, to rate every item against",
+                icon="plus",
+                layout=w.Layout(width="auto"),
+            )
+            self.add_column_button.on_click(lambda _b: self._add_column_from_box())
+            self.column_message = w.HTML()
+            parts.append(
+                w.VBox([w.HBox([self.new_column, self.add_column_button]), self.column_message])
+            )
         self.controls = list(self.cells.values())
-        return w.VBox(rows)
+        return w.VBox(parts)
+
+    def _columns(self) -> list[tuple[str, str, bool]]:
+        """Every column as (key, label, the student's own)."""
+        bank = [(c.id, c.text, False) for c in self.exercise.columns]
+        return bank + [(label, label, True) for label in self.own_columns]
+
+    def _lay_out_grid(self) -> None:
+        """Items down, hypotheses across, each row's count of empty cells at its end."""
+        ex = self.exercise
+        columns = self._columns()
+        heads: list[w.Widget] = [w.HTML("<b>Item</b>")]
+        for _key, label, own in columns:
+            mine = "<br><em>(your own; not marked)</em>" if own else ""
+            heads.append(w.HTML(f"{html.escape(label)}{mine}"))
+        heads.append(w.HTML("<b>Still to rate</b>"))
+        for h in heads:
+            h.add_class("analogylab-colhead")
+        children: list[w.Widget] = list(heads)
+        for row in ex.rows:
+            head = w.HTML(markdown_to_html(row.text))
+            head.add_class("analogylab-rowhead")
+            children.append(head)
+            children.extend(self.cells[row.id, key] for key, _l, _o in columns)
+            children.append(self.row_status[row.id])
+        n = len(columns)
+        self.grid.children = children
+        self.grid.layout = w.Layout(
+            grid_template_columns=f"minmax(14em, 2.4fr) repeat({n}, minmax(6.5em, 1fr)) "
+            "minmax(6em, 0.8fr)",
+            width="100%",
+        )
+        self._update_grid_status()
+
+    def _update_grid_status(self) -> None:
+        """Each row's empty cells, and the whole grid's, in words (completeness in place)."""
+        if not hasattr(self, "row_status"):
+            return
+        columns = self._columns()
+        empty_total = 0
+        for row in self.exercise.rows:
+            empty = [label for key, label, _o in columns if self.cells[row.id, key].value is None]
+            empty_total += len(empty)
+            self.row_status[row.id].value = (
+                "all rated" if not empty else f"{len(empty)} of {len(columns)} {NOT_RATED}"
+            )
+        total = len(self.exercise.rows) * len(columns)
+        done = total - empty_total
+        self.grid_status.value = (
+            f"<p>{done} of {total} cells rated"
+            + ("; the grid is complete." if done == total else f"; {empty_total} to go.")
+            + "</p>"
+        )
+
+    def add_column(self, label: str) -> str:
+        """Add a hypothesis of the student's own as a column of the grid; its label back.
+
+        Its cells are rated like the others and recorded with the answer (keyed by the
+        label), but not marked: the curators have no reference ratings for it. A grid
+        with added columns must be complete in them too before it is checked.
+        """
+        if self.exercise.kind != "grid":
+            raise AnalogylabError(
+                f"exercise {self.exercise.id} is a {self.exercise.kind_name}; only a rating "
+                "grid takes a column of your own"
+            )
+        text = " ".join(str(label).split()) if isinstance(label, str) else ""
+        if not text:
+            raise AnalogylabError(
+                "give your hypothesis a short label, such as "
+                "add_column('Russia wants leverage over Pakistan')"
+            )
+        if len(text) > 120:
+            raise AnalogylabError(
+                f"the label has {len(text)} characters; keep it under 120, a short name for "
+                "the hypothesis (its argument belongs in your notes)"
+            )
+        taken = {k.lower() for k, _l, _o in self._columns()} | {
+            lab.lower() for _k, lab, _o in self._columns()
+        }
+        if text.lower() in taken:
+            raise AnalogylabError(
+                f"the grid already has a column “{text}”; give your hypothesis another label"
+            )
+        for row in self.exercise.rows:
+            self.cells[row.id, text] = self._cell(row, text)
+        self.own_columns.append(text)
+        self.controls = list(self.cells.values())
+        self._lay_out_grid()
+        return text
+
+    def remove_column(self, label: str) -> None:
+        """Take out a column the student added (the grid's own columns stay)."""
+        if label not in self.own_columns:
+            mine = ", ".join(f"“{c}”" for c in self.own_columns) or "none yet"
+            raise AnalogylabError(f"no column of your own is called “{label}”; yours: {mine}")
+        self.own_columns.remove(label)
+        for row in self.exercise.rows:
+            self.cells.pop((row.id, label)).close()
+        self.controls = list(self.cells.values())
+        self._lay_out_grid()
+
+    def _add_column_from_box(self) -> None:
+        try:
+            label = self.add_column(self.new_column.value)
+        except AnalogylabError as e:
+            self.column_message.value = f'<p role="alert">{html.escape(str(e))}</p>'
+            return
+        self.new_column.value = ""
+        self.column_message.value = (
+            f'<p role="status">Added “{html.escape(label)}” as a column: rate every item '
+            "against it too, then press Check.</p>"
+        )
 
     # -- reading and filling the controls --
 
     def answer(self) -> Any:  # noqa: PLR0911  (one return per kind)
-        """The answer the controls hold now, in the form ``check`` takes."""
+        """The answer the controls hold now, in the form ``check`` takes.
+
+        An ordering keeps its empty positions (None), so that a message can name them; a
+        grid lists its rated cells, and every cell of a column the student added (None
+        where empty), so that the column is kept with the answer even before it is rated.
+        """
         ex = self.exercise
         if ex.kind == "single":
             return self.radio.value
@@ -229,14 +443,14 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         if ex.kind == "matching":
             return {k: d.value for k, d in self.pickers.items() if d.value is not None}
         if ex.kind == "ordering":
-            return [d.value for d in self.positions if d.value is not None]
+            return [d.value for d in self.positions]
         if ex.kind == "numeric":
             return self.number.value
         if ex.kind == "text":
             return self.textarea.value
-        grid: dict[str, dict[str, str]] = {}
+        grid: dict[str, dict[str, str | None]] = {}
         for (r, c), d in self.cells.items():
-            if d.value is not None:
+            if d.value is not None or c in self.own_columns:
                 grid.setdefault(r, {})[c] = d.value
         return grid
 
@@ -264,12 +478,24 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
                 text = answer.get("text", "") if isinstance(answer, dict) else answer
                 self.textarea.value = text if isinstance(text, str) else ""
             elif ex.kind == "grid" and isinstance(answer, dict):
-                for (r, c), d in self.cells.items():
-                    v = answer.get(r, {}).get(c) if isinstance(answer.get(r), dict) else None
-                    if v in ex.scale:
-                        d.value = v
+                self._set_grid(answer)
         except (w.TraitError, TypeError, ValueError):
             pass  # a stored answer that no longer fits the question: leave the controls empty
+
+    def _set_grid(self, answer: dict[str, Any]) -> None:
+        ex = self.exercise
+        bank = {c.id for c in ex.columns}
+        for cols in answer.values():
+            for c in cols if isinstance(cols, dict) else {}:
+                if c not in bank and c not in self.own_columns:
+                    try:
+                        self.add_column(c)  # the student's own hypothesis, added back
+                    except AnalogylabError:
+                        continue
+        for (r, c), d in self.cells.items():
+            v = answer.get(r, {}).get(c) if isinstance(answer.get(r), dict) else None
+            if v in ex.scale:
+                d.value = v
 
     # -- actions --
 
@@ -277,15 +503,17 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         ex = self.exercise
         tries = [a for a in self.store.attempts(ex.id) if a.status != "invalid"]
         used = len(tries)
+        times = f"{used} time{'s' * (used != 1)}"
         if ex.kind == "text":
-            return f"&nbsp;Checked {used} time(s)."
+            return f"&nbsp;Checked {times}."
         if key_shown(ex, tries):
-            return f"&nbsp;Attempts used: {used} (the answer has been shown)."
+            shown = "the reference ratings" if ex.kind == "grid" else "the answer"
+            return f"&nbsp;Checked {times}; {shown} {'are' if ex.kind == 'grid' else 'is'} shown."
         return f"&nbsp;Attempts used: {used} of {ex.attempts}."
 
     def _show(self, fb: Feedback, *, note: str = "") -> None:
         self.feedback.value = (
-            f'<div role="status" aria-live="polite">{note}{markdown_to_html(fb.message)}</div>'
+            f'<div role="status" aria-live="polite">{note}{feedback_html(fb.message)}</div>'
         )
         self.attempts_label.value = self._attempts_text()
         if self.exercise.kind == "text" and fb.valid:
@@ -294,7 +522,13 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
     def check(self) -> Feedback | None:
         """Check the answer in the controls (what the Check button does)."""
         try:
-            fb = record(self.exercise.id, self.answer(), store=self.store)
+            fb = record(
+                self.exercise.id,
+                self.answer(),
+                store=self.store,
+                on_screen=True,
+                own_columns=tuple(self.own_columns),
+            )
         except (AnalogylabError, OSError) as e:
             self.feedback.value = (
                 '<div role="status" aria-live="polite"><b>Could not check this answer.</b> '
@@ -315,8 +549,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             return
         ex = self.exercise
         self.rubric = {
-            r.id: w.Checkbox(description=f"{r.id}: {r.text}", indent=False, layout=_WIDE)
-            for r in ex.rubric
+            r.id: w.Checkbox(description=r.text, indent=False, layout=_WIDE) for r in ex.rubric
         }
         self.assess_button = w.Button(
             description="Record self-assessment",
@@ -326,7 +559,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         )
         self.assess_button.on_click(lambda _b: self.self_assess())
         self.rubric_box.children = [
-            w.HTML("<b>Tick each point your answer meets, then record it:</b>"),
+            w.HTML("<b>The rubric: tick each point your answer meets, then record it.</b>"),
             *self.rubric.values(),
             self.assess_button,
         ]
@@ -335,7 +568,9 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         """Record the rubric points ticked (short-text exercises)."""
         ticked = [k for k, box in self.rubric.items() if box.value]
         try:
-            fb = record(self.exercise.id, self.answer(), ticked=ticked, store=self.store)
+            fb = record(
+                self.exercise.id, self.answer(), ticked=ticked, store=self.store, on_screen=True
+            )
         except (AnalogylabError, OSError) as e:
             self.feedback.value = f"<b>Could not record this.</b> {markdown_to_html(str(e))}"
             return None
@@ -360,13 +595,17 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             "This is the feedback it got:</em></p>"
         )
         self.feedback.value = (
-            f'<div role="status" aria-live="polite">{note}{markdown_to_html(last.message)}</div>'
+            f'<div role="status" aria-live="polite">{note}{feedback_html(last.message)}</div>'
         )
 
 
-def exercise(exercise_id: str) -> ExerciseWidget:
-    """The widget for one exercise of the bank, filled with your last answer if any."""
-    return ExerciseWidget(get_exercise(exercise_id))
+def exercise(exercise_id: str, *, add_columns: bool = False) -> ExerciseWidget:
+    """The widget for one exercise of the bank, filled with your last answer if any.
+
+    ``add_columns=True`` (rating grids): the student may add hypotheses of their own as
+    columns, from a box under the grid; ``widget.add_column(label)`` does the same in code.
+    """
+    return ExerciseWidget(get_exercise(exercise_id), add_columns=add_columns)
 
 
 def progress_panel() -> w.VBox:

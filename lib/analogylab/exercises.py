@@ -9,13 +9,15 @@ functions, so what a student sees in a widget and in a cell is the same text.
 from __future__ import annotations
 
 import os
+import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from analogylab.bank import Bank, Exercise, read_bank
 from analogylab.errors import ExerciseBankError, UnknownIdError
-from analogylab.grading import Graded, grade
+from analogylab.grading import Graded, grade, grid_steps, option_label
 from analogylab.store import AnswerStore, Attempt, open_store
 from analogylab.validate import did_you_mean, find_data
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "FOLD",
     "Feedback",
     "check",
     "get_exercise",
@@ -37,6 +40,7 @@ __all__ = [
     "set_student",
     "solution",
     "solution_text",
+    "split_fold",
 ]
 
 _banks: dict[tuple[str, tuple[tuple[str, int, int], ...]], Bank] = {}
@@ -120,20 +124,44 @@ class Feedback:
         return None if self.score is None else round(self.score * self.points, 2)
 
     def __str__(self) -> str:
-        return self.message.replace("**", "")
+        top, summary, rest = split_fold(self.message)
+        text = f"{top}\n\n{summary}:\n{rest}" if summary else top
+        return text.replace("**", "")
 
     def __repr__(self) -> str:
         score = "-" if self.earned is None else f"{self.earned:g}/{self.points:g}"
         return f"<Feedback {self.exercise_id}: {self.status}, {score} points>"
 
     def _repr_markdown_(self) -> str:
-        return self.message
+        return folded_markdown(self.message)
 
     def _ipython_display_(self) -> None:
         ip = _ipython()
         if ip is not None and self._shown_in == ip.execution_count:
             return  # check() already showed it in this cell
-        _display_markdown(self.message)
+        _display_markdown(folded_markdown(self.message))
+
+
+#: Marks where a feedback message folds: what follows is shown under "summary", closed.
+#: An HTML comment, so a Markdown viewer of the stored message shows nothing of it.
+FOLD = "<!-- fold: {summary} -->"
+_FOLD = re.compile(r"\s*<!-- fold: (.*?) -->\s*", re.S)
+
+
+def split_fold(message: str) -> tuple[str, str, str]:
+    """A message as (shown, summary of the folded part, folded part); '' when nothing folds."""
+    m = _FOLD.search(message)
+    if m is None:
+        return message, "", ""
+    return message[: m.start()], m.group(1), message[m.end() :]
+
+
+def folded_markdown(message: str) -> str:
+    """The message as Markdown, its folded part inside ``<details>`` (JupyterLab renders it)."""
+    top, summary, rest = split_fold(message)
+    if not summary:
+        return message
+    return f"{top}\n\n<details><summary>{summary}</summary>\n\n{rest}\n\n</details>"
 
 
 def _display_markdown(text: str) -> None:
@@ -154,13 +182,17 @@ def _points(x: float) -> str:
     return f"{x:g} point" + ("" if x == 1 else "s")
 
 
-def solution_text(ex: Exercise) -> str:  # noqa: PLR0912  (one branch per kind)
-    """The key of an exercise and every explanation, as Markdown."""
+def solution_text(ex: Exercise, *, on_screen: bool = False) -> str:  # noqa: PLR0912
+    """The key of an exercise and every explanation, as Markdown (one branch per kind).
+
+    ``on_screen``: for the widget, where a short text's rubric is a list of tick boxes
+    under the feedback, so the message gives the model answer alone.
+    """
     lines: list[str] = []
     if ex.kind in {"single", "multiple"}:
         for o in ex.options:
             mark = "right" if o.correct else "wrong"
-            lines.append(f"- **{o.id})** {o.text.rstrip('.')}: **{mark}**. {o.explanation}")
+            lines.append(f"- {option_label(o).rstrip('.')}: **{mark}**. {o.explanation}")
     elif ex.kind == "matching":
         right = {r.id: r.text for r in ex.right}
         for it in ex.left:
@@ -183,8 +215,9 @@ def solution_text(ex: Exercise) -> str:  # noqa: PLR0912  (one branch per kind)
     elif ex.kind == "text":
         lines.append("**A model answer:**\n")
         lines.append("> " + ex.model_answer.replace("\n", "\n> "))
-        lines.append("\n**Rubric** (tick what your answer does):\n")
-        lines.extend(f"- [{r.id}] {r.text}" for r in ex.rubric)
+        if not on_screen:
+            lines.append("\n**Rubric** (tick what your answer does):\n")
+            lines.extend(f"- [{r.id}] {r.text}" for r in ex.rubric)
     elif ex.kind == "grid":
         for row in ex.rows:
             for col in ex.columns:
@@ -195,40 +228,103 @@ def solution_text(ex: Exercise) -> str:  # noqa: PLR0912  (one branch per kind)
     return "\n".join(lines)
 
 
-def _compose(ex: Exercise, g: Graded, used: int, *, reveal: bool, revealed_before: bool) -> str:
-    """The feedback message for one graded attempt, in words (never colour alone)."""
+def _head(ex: Exercise, g: Graded, *, reveal: bool, revealed_before: bool) -> str:
+    """The first words: the verdict, the points, and what the answer got right."""
     pts = _points(ex.points)
+    if ex.kind == "text":
+        return "**Answer recorded.** Compare it with the model answer and tick the rubric."
+    if g.correct:
+        verdict, points = "**Correct.**", f"{ex.points:g} of {pts}."
+    elif g.score:
+        verdict, points = "**Partly right.**", f"{g.score * ex.points:.2g} of {pts}."
+    else:
+        verdict, points = f"**Not right{'' if reveal else ' yet'}.**", f"0 of {pts}."
+    if revealed_before:
+        points = "No points: the answer had already been shown before this check."
+    return f"{verdict} {points}" + (f" ({g.headline}.)" if g.headline else "")
+
+
+def _grid_lines(ex: Exercise, g: Graded, *, reveal: bool) -> list[str]:
+    """A grid's feedback: the cells where the student differs first, then every cell, folded."""
+    cells: dict[str, dict[str, str]] = g.answer
+    lines: list[str] = []
+    if not reveal:
+        lines.extend(f"- {p}" for p in g.parts)
+    else:
+        differ = []
+        for row in ex.rows:
+            for col in ex.columns:
+                got, ref = cells.get(row.id, {}).get(col.id), ex.key[row.id][col.id]
+                steps = grid_steps(ex, got, ref)
+                if steps:
+                    how = "one step away" if steps == 1 else "further apart"
+                    why = ex.rationale[row.id][col.id]
+                    differ.append(
+                        f"- **{row.text}**, against *{col.text}*: you said **{got}**; the "
+                        f"reference says **{ref}** ({how}). Its reason: {why}"
+                    )
+        total = len(ex.rows) * len(ex.columns)
+        if differ:
+            lines.append(
+                f"\n**Where you differ from the reference** ({len(differ)} of {total} cells), "
+                "with its reasons:\n"
+            )
+            lines.extend(differ)
+        else:
+            lines.append("\nYou agree with the reference in every cell.")
+    for label in g.own_columns:
+        n = sum(1 for row in ex.rows if label in cells.get(row.id, {}))
+        lines.append(
+            f"\nYour own hypothesis, *{label}*: your {n} ratings are kept with your answer. They "
+            "are not compared with anything: the curators have no reference ratings for it."
+        )
+    if reveal:
+        total = len(ex.rows) * len(ex.columns)
+        summary = f"All {total} cells: the reference ratings and their reasons"
+        lines.append("\n" + FOLD.format(summary=summary) + "\n")
+        lines.append(solution_text(ex))
+    return lines
+
+
+def _compose(
+    ex: Exercise,
+    g: Graded,
+    used: int,
+    *,
+    reveal: bool,
+    revealed_before: bool,
+    on_screen: bool = False,
+) -> str:
+    """The feedback message for one graded attempt, in words (never colour alone)."""
     if not g.valid:
         return (
             f"**Answer not checked.** {g.problem}\n\n"
             "This did not use up an attempt. Your answer was kept."
         )
-    if ex.kind == "text":
-        head = "**Answer recorded.** Compare it with the model answer and tick the rubric."
-    elif g.correct:
-        head = f"**Correct.** {ex.points:g} of {pts}."
-    elif g.score:
-        head = f"**Partly right.** {g.score * ex.points:.2g} of {pts}."
-    else:
-        head = f"**Not right{'' if reveal else ' yet'}.** 0 of {pts}."
-    lines = [head + f" ({g.headline}.)"]
+    lines = [_head(ex, g, reveal=reveal, revealed_before=revealed_before)]
     if ex.kind == "numeric" and not g.correct:
         side = "too_low" if "too low" in g.headline else "too_high"
         lines.append(ex.explanations[side])
-    lines.extend(f"- {p}" if not p[:1].isdigit() else p for p in g.parts)
-    if revealed_before and ex.kind != "text":
-        lines.append("\n*(The answer had already been shown before this attempt.)*")
-    if reveal:
-        if ex.kind == "text":
-            lines.append("\n" + solution_text(ex))
+    if ex.kind == "grid":
+        lines.extend(_grid_lines(ex, g, reveal=reveal))
+    else:
+        lines.extend(f"- {p}" if not p[:1].isdigit() else p for p in g.parts)
+    if reveal and ex.kind == "text":
+        lines.append("\n" + solution_text(ex, on_screen=on_screen))
+        if on_screen:
+            lines.append(
+                "\nThen tick, below, each point of the rubric your answer meets, and press "
+                "*Record self-assessment*."
+            )
+        else:
             lines.append(
                 f'\nThen record what you ticked: `check("{ex.id}", your_answer, '
                 'ticked=["r1", ...])`, or use the boxes in the widget.'
             )
-        else:
-            why = "" if g.correct else f" (after {used} attempt{'s' * (used != 1)})"
-            lines.append(f"\n**The answer{why}:**\n\n" + solution_text(ex))
-    elif ex.kind != "text":
+    elif reveal and ex.kind != "grid":
+        why = "" if g.correct else f" (after {used} attempt{'s' * (used != 1)})"
+        lines.append(f"\n**The answer{why}:**\n\n" + solution_text(ex))
+    elif not reveal and ex.kind != "text":
         left = ex.attempts - used
         lines.append(
             f"\nAttempt {used} of {ex.attempts}. You have {left} more before the answer is "
@@ -262,11 +358,17 @@ def record(
     *,
     ticked: list[str] | None = None,
     store: AnswerStore | None = None,
+    on_screen: bool = False,
+    own_columns: Sequence[str] = (),
 ) -> Feedback:
-    """Mark an answer and record the attempt, without showing anything (widgets use this)."""
+    """Mark an answer and record the attempt, without showing anything (widgets use this).
+
+    ``on_screen``: the answer comes from the widget, so messages use its terms (see
+    :func:`analogylab.grading.grade`). ``own_columns``: a grid's columns the student added.
+    """
     ex = get_exercise(exercise_id)
     store = store or open_store()
-    g = grade(ex, answer)
+    g = grade(ex, answer, on_screen=on_screen, own_columns=own_columns)
     self_score: float | None = None
     rubric_note = ""
     if ticked is not None and ex.kind == "text" and g.valid:
@@ -294,7 +396,14 @@ def record(
     score = self_score if ex.kind == "text" else g.score
     # A self-assessment need not show the model answer again: it was shown at the first check.
     message = (
-        _compose(ex, g, used, reveal=reveal and not rubric_note, revealed_before=revealed_before)
+        _compose(
+            ex,
+            g,
+            used,
+            reveal=reveal and not rubric_note,
+            revealed_before=revealed_before,
+            on_screen=on_screen,
+        )
         + rubric_note
     )
     stored_answer: Any = g.answer
@@ -332,22 +441,31 @@ def record(
 def _show(feedback: Feedback) -> Feedback:
     ip = _ipython()
     if ip is not None:
-        _display_markdown(feedback.message)
+        _display_markdown(folded_markdown(feedback.message))
         feedback._shown_in = ip.execution_count
     else:
         print(str(feedback))
     return feedback
 
 
-def check(exercise_id: str, answer: Any, *, ticked: list[str] | None = None) -> Feedback:
+def check(
+    exercise_id: str,
+    answer: Any,
+    *,
+    ticked: list[str] | None = None,
+    own_columns: Sequence[str] = (),
+) -> Feedback:
     """Mark ``answer``, record the attempt, show the feedback and return it.
 
     For a short-text exercise, the first check shows the model answer and the
     rubric; check again with ``ticked=[...]`` (the rubric ids your answer
     meets) to record your self-assessment. A malformed answer gets a message
     saying which form is expected; it is kept but does not use up an attempt.
+    For a rating grid, ``own_columns`` names columns you added (your own
+    hypotheses, by their labels, used as column keys in the answer): their
+    cells are kept with the answer and not marked.
     """
-    return _show(record(exercise_id, answer, ticked=ticked))
+    return _show(record(exercise_id, answer, ticked=ticked, own_columns=own_columns))
 
 
 def hint(exercise_id: str) -> str:
@@ -420,7 +538,10 @@ PROGRESS_COLUMNS = [
 
 
 def progress(lesson: str | None = None) -> pd.DataFrame:
-    """One row per exercise in the bank (answered or not) with your attempts and best score."""
+    """One row per exercise in the bank (answered or not) with your attempts and best score.
+
+    The best score counts only checks made before the answer was shown.
+    """
     import pandas as pd  # noqa: PLC0415
 
     bank = load_bank()
@@ -433,7 +554,9 @@ def progress(lesson: str | None = None) -> pd.DataFrame:
         if lesson is not None and ex.lesson != lesson:
             continue
         tries = by_exercise.get(ex.id, [])
-        scores = [a.score for a in tries if a.score is not None]
+        # Points come from the checks made before the answer was shown; later checks are
+        # kept (a grid's feed its explorer) but earn nothing.
+        scores = [a.score for a in tries if a.score is not None and not a.revealed]
         best = max(scores) if scores else None
         rows.append(
             {

@@ -4,6 +4,13 @@
 read at all (and if not, which form is expected), the score as a fraction of
 the points, and the explanation of each part of the answer. It never raises
 for a student's answer, whatever its type.
+
+Two audiences read what is wrong with an answer's form. Someone calling
+``analogylab.check`` in code is told which Python value is expected (``EXPECTED``).
+A student using the widget never typed a value: ``grade(..., on_screen=True)`` names
+what is missing by what the screen shows (the option texts, "position 3", a grid's
+row and column labels) and never shows an id, a Python literal or ``...``. Feedback on
+a readable answer leads with each option's own text (``option_label``), for both.
 """
 
 from __future__ import annotations
@@ -17,7 +24,15 @@ from typing import Any
 
 from analogylab.bank import Exercise, Item
 
-__all__ = ["EXPECTED", "Graded", "grade", "normalise"]
+__all__ = [
+    "EXPECTED",
+    "NOTHING_YET",
+    "AnswerFormError",
+    "Graded",
+    "grade",
+    "normalise",
+    "option_label",
+]
 
 #: The form of answer each kind expects, shown when an answer cannot be read.
 EXPECTED: dict[str, str] = {
@@ -32,8 +47,53 @@ EXPECTED: dict[str, str] = {
 }
 
 
+#: What a widget says when Check is pressed with nothing filled in, by kind.
+NOTHING_YET: dict[str, str] = {
+    "single": "No option is chosen yet: choose one, then press Check.",
+    "multiple": "Nothing is ticked yet: tick every option that applies, then press Check.",
+    "matching": "No item is matched yet: choose a match for each item, then press Check.",
+    "ordering": "No position is filled yet: choose an item for each position, then press Check.",
+    "numeric": "The answer box is empty: type a number, then press Check.",
+    "text": "The answer box is empty: write a few sentences, then press Check.",
+    "grid": "No cell is rated yet: choose a rating in every cell, then press Check.",
+}
+
+
 class AnswerFormError(ValueError):
-    """The answer cannot be read as the kind of answer the exercise expects."""
+    """The answer cannot be read as the kind of answer the exercise expects.
+
+    ``on_screen`` is the same problem said in a widget's terms, where there is one.
+    """
+
+    def __init__(self, message: str, on_screen: str = "") -> None:
+        super().__init__(message)
+        self.on_screen = on_screen
+
+
+def option_label(it: Item) -> str:
+    """An option as the screen shows it: 'a) text' for short ids, the text alone otherwise.
+
+    The widget, the feedback, the reader edition and the browser tests name an option
+    by this label, so it is made in one place.
+    """
+    return f"{it.id}) {it.text}" if len(it.id) <= 2 else it.text
+
+
+def _quoted(texts: Sequence[str]) -> str:
+    """“a”, “b” and “c”."""
+    q = [f"“{t}”" for t in texts]
+    return q[0] if len(q) == 1 else ", ".join(q[:-1]) + " and " + q[-1]
+
+
+def _count(n: int, what: str) -> str:
+    """'1 option', '3 options'."""
+    return f"{n} {what}{'s' * (n != 1)}"
+
+
+def _numbers(ns: Sequence[int]) -> str:
+    """'3', '3 and 5', '2, 3 and 5'."""
+    t = [str(n) for n in ns]
+    return t[0] if len(t) == 1 else ", ".join(t[:-1]) + " and " + t[-1]
 
 
 @dataclass(frozen=True)
@@ -47,6 +107,7 @@ class Graded:
     headline: str = ""  # e.g. "2 of 3 pairs right"
     parts: tuple[str, ...] = ()  # explanation lines for what the student chose
     problem: str = ""  # when not valid: what is wrong with the form of the answer
+    own_columns: tuple[str, ...] = ()  # grid: columns the student added, recorded, not marked
 
 
 def _ids(items: Sequence[Item]) -> str:
@@ -89,31 +150,44 @@ def _as_number(answer: Any) -> float:
         try:
             value = float(answer)
         except OverflowError:
-            raise AnswerFormError("that number is far too large") from None
+            raise AnswerFormError(
+                "that number is far too large", "That number is far too large."
+            ) from None
     elif isinstance(answer, str):
         text = answer.strip().replace("\u2009", "").replace(" ", "")
+        if not text:
+            raise AnswerFormError("'' is not a number", NOTHING_YET["numeric"])
         if "," in text:
             if not _THOUSANDS.match(text):
                 raise AnswerFormError(
                     f"{answer!r} is ambiguous: write decimals with a point (9.5, not 9,5); "
-                    "commas may only separate thousands (1,000)"
+                    "commas may only separate thousands (1,000)",
+                    f"“{answer.strip()}” is ambiguous: write decimals with a point (9.5, not "
+                    "9,5), and use commas only between thousands (1,000).",
                 )
             text = text.replace(",", "")
         try:
             value = float(text)
         except ValueError:
-            raise AnswerFormError(f"{answer!r} is not a number") from None
+            raise AnswerFormError(
+                f"{answer!r} is not a number",
+                f"“{answer.strip()}” is not a number: type digits only, such as 42 or 3.5, "
+                "without a unit or words.",
+            ) from None
     else:
         try:
             value = float(answer)  # numpy numbers
         except (TypeError, ValueError):
             raise AnswerFormError(f"got {type(answer).__name__}") from None
     if not math.isfinite(value):
-        raise AnswerFormError(f"{answer!r} is not a finite number")
+        raise AnswerFormError(
+            f"{answer!r} is not a finite number",
+            f"“{str(answer).strip()}” is not an ordinary number: type digits, such as 42.",
+        )
     return value
 
 
-def _as_grid(ex: Exercise, answer: Any) -> dict[str, dict[str, str]]:
+def _as_grid(ex: Exercise, answer: Any, own: Sequence[str] = ()) -> dict[str, dict[str, str]]:
     if hasattr(answer, "to_dict") and hasattr(answer, "index") and hasattr(answer, "columns"):
         try:
             frame = answer.to_dict(orient="index")  # a DataFrame: rows are the index
@@ -129,7 +203,7 @@ def _as_grid(ex: Exercise, answer: Any) -> dict[str, dict[str, str]]:
         if not isinstance(cols, Mapping):
             raise AnswerFormError(f"row {r!r} should be a dict of column id to value")
         for c, v in cols.items():
-            col = _as_id(c, ex.columns, "the columns")
+            col = str(c) if c in own else _as_id(c, ex.columns, "the columns")
             if v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == "":
                 continue  # an empty cell: not rated yet
             text = str(v).strip()
@@ -140,23 +214,50 @@ def _as_grid(ex: Exercise, answer: Any) -> dict[str, dict[str, str]]:
                 )
             out.setdefault(row, {})[col] = scale[text.lower()]
     if not out:
-        raise AnswerFormError("no cell is rated yet")
-    missing = [
-        f"{r.id} / {c.id}" for r in ex.rows for c in ex.columns if c.id not in out.get(r.id, {})
-    ]
+        raise AnswerFormError("no cell is rated yet", NOTHING_YET["grid"])
+    columns = [(c.id, c.text) for c in ex.columns] + [(o, o) for o in own]
+    missing = [(r, c) for r in ex.rows for c in columns if c[0] not in out.get(r.id, {})]
     if missing:
-        shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+        shown = ", ".join(f"{r.id} / {c[0]}" for r, c in missing[:6])
+        more = " ..." if len(missing) > 6 else ""
         raise AnswerFormError(
-            f"{len(missing)} cell(s) are not rated yet ({shown}); rate every cell, using NA "
-            "where the evidence does not bear on the explanation at all"
+            f"{len(missing)} cell(s) are not rated yet ({shown}{more})"
+            "; rate every cell, using NA where the evidence does not bear on the explanation "
+            "at all",
+            _missing_cells(missing, len(ex.rows), len(columns)),
         )
     return out
 
 
-def normalise(ex: Exercise, answer: Any) -> Any:  # noqa: PLR0911, PLR0912  (one return per kind)
+def _missing_cells(missing: Sequence[tuple[Item, tuple[str, str]]], rows: int, columns: int) -> str:
+    """Which cells of a grid are empty, by their row and column labels, row by row."""
+    by_row: dict[str, list[str]] = {}
+    for row, (_, label) in missing:
+        by_row.setdefault(row.text, []).append(label)
+    n, total = len(missing), rows * columns
+    are = "are" if n != 1 else "is"
+    lines = [f"{n} of {total} cells {are} not rated yet; each shows “not rated” in the grid:"]
+    for text, labels in list(by_row.items())[:6]:
+        every = "both columns" if columns == 2 else f"all {columns} columns"
+        which = every if len(labels) == columns > 1 else _quoted(labels)
+        lines.append(f"- in the row “{text}”: {which}")
+    if len(by_row) > 6:
+        more = len(by_row) - 6
+        lines.append(f"- and {more} more row{'s' * (more != 1)}")
+    lines.append(
+        "\nRate every cell, using NA where the item has no bearing on the explanation at all."
+    )
+    return "\n".join(lines)
+
+
+def normalise(  # noqa: PLR0911  (one return per kind)
+    ex: Exercise, answer: Any, own_columns: Sequence[str] = ()
+) -> Any:
     """Turn an answer into its stored form, or raise AnswerFormError saying why not."""
     if answer is Ellipsis or answer is None:
-        raise AnswerFormError("there is no answer yet: replace `...` with your answer")
+        raise AnswerFormError(
+            "there is no answer yet: replace `...` with your answer", NOTHING_YET[ex.kind]
+        )
     if ex.kind == "single":
         return _as_id(answer, ex.options, "the options")
     if ex.kind == "multiple":
@@ -171,20 +272,10 @@ def normalise(ex: Exercise, answer: Any) -> Any:  # noqa: PLR0911, PLR0912  (one
             if v is not None and v is not Ellipsis
         }
         if not pairs:
-            raise AnswerFormError("no pair is given yet")
+            raise AnswerFormError("no pair is given yet", NOTHING_YET["matching"])
         return {it.id: pairs[it.id] for it in ex.left if it.id in pairs}
     if ex.kind == "ordering":
-        order = [_as_id(a, ex.items, "the items") for a in _as_list(answer)]
-        missing = [it.id for it in ex.items if it.id not in order]
-        doubled = sorted({i for i in order if order.count(i) > 1})
-        if missing or doubled:
-            bits = []
-            if missing:
-                bits.append("missing " + ", ".join(f'"{m}"' for m in missing))
-            if doubled:
-                bits.append("given twice " + ", ".join(f'"{d}"' for d in doubled))
-            raise AnswerFormError("every item must appear once: " + "; ".join(bits))
-        return order
+        return _as_order(ex, _as_list(answer))
     if ex.kind == "numeric":
         value = _as_number(answer)
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
@@ -192,11 +283,48 @@ def normalise(ex: Exercise, answer: Any) -> Any:  # noqa: PLR0911, PLR0912  (one
         if not isinstance(answer, str):
             raise AnswerFormError(f"got {type(answer).__name__}")
         if not answer.strip():
-            raise AnswerFormError("the answer is empty: write a few sentences first")
+            raise AnswerFormError(
+                "the answer is empty: write a few sentences first", NOTHING_YET["text"]
+            )
         return answer.strip()
     if ex.kind == "grid":
-        return _as_grid(ex, answer)
+        return _as_grid(ex, answer, own_columns)
     raise AnswerFormError(f"unknown kind {ex.kind!r}")  # pragma: no cover - bank checks kinds
+
+
+def _as_order(ex: Exercise, positions: list[Any]) -> list[str]:
+    """An ordering: every item once. Empty positions (None, from a widget) are named."""
+    at = [None if a is None else _as_id(a, ex.items, "the items") for a in positions]
+    order = [a for a in at if a is not None]
+    if not order:
+        raise AnswerFormError(
+            "there is no answer yet: give a list of every item id", NOTHING_YET["ordering"]
+        )
+    missing = [it for it in ex.items if it.id not in order]
+    doubled = [it for it in ex.items if order.count(it.id) > 1]
+    if not missing and not doubled:
+        return order
+    bits = []
+    if missing:
+        bits.append("missing " + ", ".join(f'"{m.id}"' for m in missing))
+    if doubled:
+        bits.append("given twice " + ", ".join(f'"{d.id}"' for d in sorted(doubled, key=_id)))
+    screen = []
+    empty = [i + 1 for i, a in enumerate(at) if a is None]
+    if empty:
+        are = "are" if len(empty) > 1 else "is"
+        screen.append(f"Position{'s' * (len(empty) > 1)} {_numbers(empty)} {are} still empty.")
+    for it in doubled:
+        places = [i + 1 for i, a in enumerate(at) if a == it.id]
+        screen.append(f"“{it.text}” is chosen for positions {_numbers(places)}.")
+    if missing and (doubled or not empty):
+        screen.append(f"Not placed yet: {_quoted([m.text for m in missing])}.")
+    screen.append("Each item goes in exactly one position.")
+    raise AnswerFormError("every item must appear once: " + "; ".join(bits), " ".join(screen))
+
+
+def _id(it: Item) -> str:
+    return it.id
 
 
 # --- marking, one function per kind ----------------------------------------------------------
@@ -204,14 +332,8 @@ def normalise(ex: Exercise, answer: Any) -> Any:  # noqa: PLR0911, PLR0912  (one
 
 def _single(ex: Exercise, chosen: str) -> Graded:
     opt = ex.option(chosen)
-    return Graded(
-        True,
-        chosen,
-        opt.correct,
-        1.0 if opt.correct else 0.0,
-        f'you chose "{opt.id}"',
-        (f"**{opt.id})** {opt.text.rstrip('.')}: {opt.explanation}",),
-    )
+    line = f"**{option_label(opt).rstrip('.')}**: {opt.explanation}"  # the choice, in its words
+    return Graded(True, chosen, opt.correct, 1.0 if opt.correct else 0.0, "", (line,))
 
 
 def _multiple(ex: Exercise, chosen: list[str]) -> Graded:
@@ -223,11 +345,11 @@ def _multiple(ex: Exercise, chosen: list[str]) -> Graded:
     for o in ex.options:
         if o.id in chosen:
             verdict = "right to tick" if o.correct else "should not be ticked"
-            parts.append(f"**{o.id})** {o.text.rstrip('.')} ({verdict}): {o.explanation}")
+            parts.append(f"**{option_label(o).rstrip('.')}** ({verdict}): {o.explanation}")
     missed = len(key) - hits
     if missed:
-        parts.append(f"You left out {missed} option(s) that should be ticked.")
-    head = f"{hits} of {len(key)} right option(s) ticked, {false} wrongly ticked"
+        parts.append(f"You left out {_count(missed, 'option')} that should be ticked.")
+    head = f"{hits} of {_count(len(key), 'right option')} ticked, {false} wrongly ticked"
     return Graded(True, chosen, set(chosen) == key, score, head, tuple(parts))
 
 
@@ -279,36 +401,51 @@ def _text(ex: Exercise, text: str) -> Graded:
     used = set(re.findall(r"[\w'-]+", text.lower()))
     parts = tuple(k.hint for k in ex.keywords if not used.intersection(k.words) and k.hint)
     words = len(text.split())
-    return Graded(True, text, None, None, f"your answer has {words} word(s)", parts)
+    return Graded(True, text, None, None, f"your answer has {_count(words, 'word')}", parts)
 
 
-def _grid(ex: Exercise, cells: dict[str, dict[str, str]]) -> Graded:
-    rank = {s: i for i, s in enumerate(v for v in ex.scale if v not in ex.unordered)}
+def _grid(ex: Exercise, cells: dict[str, dict[str, str]], own: Sequence[str] = ()) -> Graded:
+    """Cell by cell against the key; the student's own columns are kept but not marked."""
     total = len(ex.rows) * len(ex.columns)
     same = near = unrated = 0
     parts = []
     for row in ex.rows:
         for col in ex.columns:
             got = cells.get(row.id, {}).get(col.id)
-            ref = ex.key[row.id][col.id]
+            steps = grid_steps(ex, got, ex.key[row.id][col.id])
             if got is None:
                 unrated += 1
-            elif got == ref:
+            elif steps == 0:
                 same += 1
-            elif ex.ordered and got in rank and ref in rank and abs(rank[got] - rank[ref]) == 1:
+            elif steps == 1:
                 near += 1
                 parts.append(
-                    f"{row.text} / {col.text}: you said {got}, one step from the reference."
+                    f"{row.text}, {col.text}: you said {got}, one step from the reference."
                 )
             else:
-                parts.append(f"{row.text} / {col.text}: you said {got}, far from the reference.")
+                parts.append(f"{row.text}, {col.text}: you said {got}, far from the reference.")
     score = (same + 0.5 * near) / total
     head = f"{same} of {total} cells agree with the reference"
     if ex.ordered:
         head += f", {near} one step away"
     if unrated:
         head += f", {unrated} not rated yet"
-    return Graded(True, cells, same == total, score, head, tuple(parts))
+    return Graded(True, cells, same == total, score, head, tuple(parts), own_columns=tuple(own))
+
+
+def grid_steps(ex: Exercise, got: str | None, ref: str) -> int | None:
+    """How far a grid cell is from the reference: 0 agrees, 1 one step, 2 further, None unrated.
+
+    "One step" counts only on an ordered scale, between neighbours outside ``unordered``.
+    """
+    if got is None:
+        return None
+    if got == ref:
+        return 0
+    rank = {s: i for i, s in enumerate(v for v in ex.scale if v not in ex.unordered)}
+    if ex.ordered and got in rank and ref in rank and abs(rank[got] - rank[ref]) == 1:
+        return 1
+    return 2
 
 
 _MARKERS = {
@@ -322,16 +459,30 @@ _MARKERS = {
 }
 
 
-def grade(ex: Exercise, answer: Any) -> Graded:
-    """Mark ``answer`` to ``ex``. Never raises for a malformed answer."""
+def grade(
+    ex: Exercise, answer: Any, *, on_screen: bool = False, own_columns: Sequence[str] = ()
+) -> Graded:
+    """Mark ``answer`` to ``ex``. Never raises for a malformed answer.
+
+    ``on_screen``: the answer comes from the widget, so a problem with its form is said
+    in the widget's terms. ``own_columns``: a grid's columns the student added (by
+    label); their cells are kept with the answer and not marked.
+    """
     try:
-        stored = normalise(ex, answer)
+        stored = normalise(ex, answer, own_columns)
     except AnswerFormError as e:
-        return Graded(
-            False,
-            _jsonable(answer),
-            problem=f"{e}. This question expects {EXPECTED[ex.kind]}.",
-        )
+        if on_screen:
+            problem = e.on_screen or (
+                "This answer could not be read. Change it with the controls above, then "
+                "press Check again."
+            )
+        else:
+            problem = f"{e}. This question expects {EXPECTED[ex.kind]}."
+        return Graded(False, _jsonable(answer), problem=problem)
+    if ex.kind == "multiple" and on_screen and not stored:
+        return Graded(False, [], problem=NOTHING_YET["multiple"])
+    if ex.kind == "grid":
+        return _grid(ex, stored, own_columns)
     marked: Graded = _MARKERS[ex.kind](ex, stored)  # type: ignore[operator]
     return marked
 

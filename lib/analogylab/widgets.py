@@ -223,7 +223,7 @@ def timeline_explorer(
     kinds_w = ipw.SelectMultiple(
         options=all_kinds,
         value=tuple(kinds) if kinds is not None else tuple(all_kinds),
-        rows=6,
+        rows=min(len(all_kinds), 16),  # every kind in view, not six and a scroll bar
         description="Kinds of event (Ctrl- or Cmd-click to pick several)",
         style=_STYLE,
         layout=ipw.Layout(width="640px"),
@@ -327,7 +327,7 @@ def series_explorer(
     series_w = ipw.SelectMultiple(
         options=options,
         value=chosen,
-        rows=min(len(options), 6),
+        rows=min(len(options), 12),  # every series in view (a case has about ten)
         description="Series (Ctrl- or Cmd-click to pick two)",
         style=_STYLE,
         layout=ipw.Layout(width="640px"),
@@ -397,13 +397,16 @@ def counterpart_explorer(
 # --- the analyst's tools ---------------------------------------------------------------------
 
 
-def _html_table(frame: pd.DataFrame, caption: str) -> Any:
+def _html_table(
+    frame: pd.DataFrame, caption: str, ds: Dataset | None = None, **headings: str
+) -> Any:
+    """A table under a chart: whole cells, names instead of ids (``analogylab.show_table``)."""
     from IPython.display import HTML  # noqa: PLC0415
 
-    body = frame.to_html(index=False, border=0, escape=True, na_rep="")
-    return HTML(  # type: ignore[no-untyped-call]
-        f'<div class="analogylab-table"><p><b>{html.escape(caption)}</b></p>{body}</div>'
-    )
+    from analogylab.tables import make_table  # noqa: PLC0415
+
+    table = make_table(ds, frame, caption=caption, headings=headings)
+    return HTML(table.html())  # type: ignore[no-untyped-call]
 
 
 def _note(text: str) -> Any:
@@ -500,6 +503,29 @@ def analogy_explorer(
     return _register(_key("analogy", case_a, case_b), ex)
 
 
+_DIAGNOSTIC = (
+    "Diagnostic items: the ones that tell the hypotheses apart. 'Spread' is the most "
+    "inconsistency points (I = 1, II = 2) the item gives any hypothesis minus the fewest; "
+    "above 0, it counts against some hypotheses more than others"
+)
+
+
+def _diagnostic_rows(m: pd.DataFrame, diag: pd.DataFrame) -> pd.DataFrame:
+    """The diagnostic items with their rating under each hypothesis, in its own column."""
+    rows = diag[diag["diagnostic"]]
+    ratings = m.loc[rows["evidence_id"]].fillna("").reset_index(drop=True)
+    return pd.concat(
+        [
+            rows[["evidence_id"]].reset_index(drop=True),
+            ratings,
+            rows[["points", "spread"]]
+            .reset_index(drop=True)
+            .rename(columns={"points": "inconsistency points", "spread": "spread"}),
+        ],
+        axis=1,
+    )
+
+
 class Waiting(AnalogylabError):  # noqa: N818  (not an error: a prompt to the student)
     """Nothing to draw yet, for a reason the student acts on (say, no ratings checked)."""
 
@@ -509,7 +535,12 @@ def _exercise_answer(widget: Any) -> Any:
     from analogylab.exercises import last_answer  # noqa: PLC0415
 
     answer = last_answer(widget.exercise.id, store=widget.store)
-    return answer if isinstance(answer, dict) else None
+    if not isinstance(answer, dict):
+        return None
+    # Columns the student added (their own hypotheses) are not drawn here yet: keep the
+    # exercise's own columns, which the chart and the reference share.
+    columns = {c.id for c in widget.exercise.columns}
+    return {r: {c: v for c, v in cols.items() if c in columns} for r, cols in answer.items()}
 
 
 def _grid(exercise_id: str | None, exercise: Any, what: str) -> tuple[Any, bool]:
@@ -620,19 +651,26 @@ def ach_explorer(
                     ["rank", "label", "inconsistency", "weighted", "consistent", "applicable"]
                 ].round(2),
                 "Scores (rank 1 = least inconsistent; 'consistent' is shown, never scored)",
+                ds,
+                label="Hypothesis",
+                inconsistency="Inconsistency (I = 1, II = 2)",
+                weighted="Weighted inconsistency",
+                consistent="Consistent items (C or CC)",
+                applicable="Items that bear on it (not NA)",
             ),
-            _html_table(
-                diag[diag["diagnostic"]][["evidence_id", "points", "spread", "ratings"]],
-                "Diagnostic items: the ones that tell the hypotheses apart",
-            )
+            _html_table(_diagnostic_rows(m, diag), _DIAGNOSTIC, ds)
             if diag["diagnostic"].any()
             else _note("No item tells the hypotheses apart: each gives them all the same score."),
-            _note(
-                "Leave one out: no single item changes the ranking when dropped."
-                if movers.empty
-                else "Leave one out: dropping any one of "
-                + ", ".join(movers["evidence_id"])
-                + " changes the ranking; the judgement leans on these items."
+            _note("Leave one out: no single item changes the ranking when dropped.")
+            if movers.empty
+            else _html_table(
+                movers[["evidence_id", "leader", "moved"]],
+                "Leave one out: the items that, dropped alone, change the ranking; the "
+                "judgement leans on them",
+                ds,
+                evidence_id="Item left out",
+                leader="Least inconsistent without it",
+                moved="Hypotheses whose rank changes",
             ),
         ]
         if whose == "yours":
@@ -651,6 +689,10 @@ def ach_explorer(
                             ["evidence_id", "hypothesis_id", "student", "reference", "rationale"]
                         ],
                         "Where you differ from the reference, with its reason",
+                        ds,
+                        student="Your rating",
+                        reference="Reference rating",
+                        rationale="The reference's reason",
                     )
                 )
         return ax, tuple(extras)
@@ -693,7 +735,8 @@ def hindsight_explorer(
             ds, case, ratings=ratings, include_contested=not contested
         )
         table = scores[["rank", "label", "inconsistency", "consistent", "applicable"]]
-        return ax, (_html_table(table, "Hindsight scores (rank 1 = least inconsistent)"),)
+        caption = "Hindsight scores (rank 1 = least inconsistent)"
+        return ax, (_html_table(table, caption, ds, label="Hypothesis"),)
 
     ex = Explorer(
         "Hindsight",
