@@ -400,16 +400,18 @@ def test_the_grid_shows_which_cells_are_still_empty() -> None:
     widget = analogylab.exercise("ex-00-7")
     ex = widget.exercise
     r0, r1 = ex.rows
-    assert widget.row_status[r0.id].value == "2 of 2 not rated"
-    assert "0 of 4 cells rated; 4 to go." in widget.grid_status.value
-    widget.cells[r0.id, ex.columns[0].id].value = "C"
-    widget.cells[r0.id, ex.columns[1].id].value = "N"
+    n = len(ex.columns)
+    total = 2 * n
+    assert widget.row_status[r0.id].value == f"{n} of {n} not rated"
+    assert f"0 of {total} cells rated; {total} to go." in widget.grid_status.value
+    for col in ex.columns:
+        widget.cells[r0.id, col.id].value = "N"
     assert widget.row_status[r0.id].value == "all rated"
-    assert widget.row_status[r1.id].value == "2 of 2 not rated"
-    assert "2 of 4 cells rated; 2 to go." in widget.grid_status.value
+    assert widget.row_status[r1.id].value == f"{n} of {n} not rated"
+    assert f"{n} of {total} cells rated; {n} to go." in widget.grid_status.value
     for d in widget.cells.values():
         d.value = "N"
-    assert "4 of 4 cells rated; the grid is complete." in widget.grid_status.value
+    assert f"{total} of {total} cells rated; the grid is complete." in widget.grid_status.value
 
 
 def test_grid_attempts_and_wording_agree() -> None:
@@ -446,13 +448,14 @@ def test_grid_feedback_shows_the_differences_first_and_folds_the_rest() -> None:
     r0, c0 = ex.rows[0], ex.columns[0]
     widget.cells[r0.id, c0.id].value = _far(ex, ex.key[r0.id][c0.id])
     widget.check_button.click()
+    cells = len(ex.rows) * len(ex.columns)
     top, folded = _feedback(widget).split('<details class="analogylab-fold">')
-    assert "Where you differ from the reference" in top and "(1 of 4 cells)" in top
+    assert "Where you differ from the reference" in top and f"(1 of {cells} cells)" in top
     assert _plain(markdown_to_html(ex.rationale[r0.id][c0.id])) in _plain(top)
     other = ex.rationale[ex.rows[1].id][ex.columns[1].id]
     assert _plain(markdown_to_html(other)) not in _plain(top)
     assert folded.startswith(
-        "<summary>All 4 cells: the reference ratings and their reasons</summary>"
+        f"<summary>All {cells} cells: the reference ratings and their reasons</summary>"
     )
     for row in ex.rationale.values():
         for why in row.values():
@@ -470,7 +473,7 @@ def test_a_student_adds_a_column_of_their_own() -> None:
     label = "Russia wants a say in Kabul"
     assert widget.own_columns == [label]
     assert "Added “Russia wants a say in Kabul” as a column" in widget.column_message.value
-    assert [_plain(c.value) for c in widget.grid.children[:5]] == [
+    assert [_plain(c.value) for c in widget.grid.children[: len(ex.columns) + 3]] == [
         "Item",
         *(c.text for c in ex.columns),
         f"{label} (your own; not marked)",
@@ -495,14 +498,17 @@ def test_a_student_adds_a_column_of_their_own() -> None:
     assert again.own_columns == [label]
     assert again.cells[ex.rows[0].id, label].value == "C"
     again.remove_column(label)
-    assert again.own_columns == [] and len(again.cells) == 4
+    assert again.own_columns == [] and len(again.cells) == len(ex.rows) * len(ex.columns)
 
 
 @pytest.mark.parametrize(
     ("label", "message"),
     [
         ("", "give your hypothesis a short label"),
-        ("Reverse Cold War", "the grid already has a column “Reverse Cold War”"),
+        (
+            "Guard the southern flank, hedge on a US exit",
+            "the grid already has a column “Guard the southern flank, hedge on a US exit”",
+        ),
         ("x" * 121, "keep it under 120"),
     ],
 )

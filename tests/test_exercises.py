@@ -65,7 +65,7 @@ def test_right_answer_is_correct_and_explained(exercise_id: str) -> None:
     assert fb.message.startswith("**Correct.**")
     assert fb.revealed
     if exercise_id == "ex-00-7":  # a grid: every cell with its reason, folded
-        assert "<!-- fold: All 4 cells: the reference ratings and their reasons -->" in fb.message
+        assert "<!-- fold: All 6 cells: the reference ratings and their reasons -->" in fb.message
     else:
         assert "**The answer" in fb.message
 

@@ -489,12 +489,13 @@ def test_an_unfinished_ordering_names_positions_and_items_by_their_text() -> Non
 def test_an_unfinished_grid_names_its_empty_cells_by_their_labels() -> None:
     """Row by row, the empty cells' row and column labels; never 'ev-08 / h-flank-hedge'."""
     r0, r1 = GRID.rows
-    c0, c1 = GRID.columns
+    c0, *rest = GRID.columns
+    cells = len(GRID.rows) * len(GRID.columns)
     g = grade(GRID, {r0.id: {c0.id: "C"}}, on_screen=True)
     assert g.problem.splitlines()[:3] == [
-        "3 of 4 cells are not rated yet; each shows “not rated” in the grid:",
-        f"- in the row “{r0.text}”: “{c1.text}”",
-        f"- in the row “{r1.text}”: both columns",
+        f"{cells - 1} of {cells} cells are not rated yet; each shows “not rated” in the grid:",
+        f"- in the row “{r0.text}”: " + " and ".join(f"“{c.text}”" for c in rest),
+        f"- in the row “{r1.text}”: all {len(GRID.columns)} columns",
     ]
     assert "h-flank-hedge" not in g.problem and "ev-17 /" not in g.problem
     assert "1 cell(s) are not rated yet" in grade(GRID, {**GRID.key, r0.id: {c0.id: "C"}}).problem
