@@ -21,6 +21,7 @@ __all__ = [
     "DataPackageError",
     "DataValidationError",
     "ExerciseBankError",
+    "HubLinkError",
     "NotebookError",
     "UnknownIdError",
     "UnknownTableError",
@@ -115,6 +116,10 @@ class AnswerStoreError(AnalogylabError):
     folder), an answer that cannot be saved, an unknown export format, and a file
     given to ``merge_exports`` that is not an analogylab answers export.
     """
+
+
+class HubLinkError(AnalogylabError, ValueError):
+    """An nbgitpuller link cannot be made from what was given (``analogylab hub-link``)."""
 
 
 class AnswerStoreWarning(UserWarning):
