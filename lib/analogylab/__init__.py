@@ -22,6 +22,7 @@ from analogylab.errors import (
     ExerciseBankError,
     HubLinkError,
     NotebookError,
+    ReportError,
     UnknownIdError,
     UnknownTableError,
 )
@@ -42,11 +43,13 @@ if TYPE_CHECKING:
         solution,
     )
     from analogylab.lessons import lesson_sources
+    from analogylab.report import ClassReport, class_report
 
 __all__ = [
     "AnalogylabError",
     "AnswerStoreError",
     "AnswerStoreWarning",
+    "ClassReport",
     "DataNotFoundError",
     "DataPackageError",
     "DataValidationError",
@@ -57,6 +60,7 @@ __all__ = [
     "HubLinkError",
     "NotebookError",
     "Problem",
+    "ReportError",
     "UnknownIdError",
     "UnknownTableError",
     "ValidationReport",
@@ -64,6 +68,7 @@ __all__ = [
     "analysis",
     "charts",
     "check",
+    "class_report",
     "exercise",
     "find_data",
     "hint",
@@ -98,6 +103,8 @@ _LAZY = {
     "set_student": "exercises",
     "solution": "exercises",
     "lesson_sources": "lessons",
+    "ClassReport": "report",
+    "class_report": "report",
 }
 _SUBMODULES = (
     "analysis",

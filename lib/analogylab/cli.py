@@ -14,6 +14,8 @@ For students and teachers (answers are kept in the answer store; see README):
 ``analogylab build-student OUTDIR``        the lessons without solutions, for students
 ``analogylab build-html OUTDIR``           the lessons as static web pages, for reading
                                            without Jupyter (``--answers`` adds the keys)
+``analogylab report FILE... --out DIR``    a class report from the class's answers
+                                           (``--anonymous`` hides the names)
 ``analogylab hub-link --hub URL --repo URL``  the nbgitpuller link students click on a
                                            JupyterHub (see deploy/jupyterhub/README.md)
 
@@ -159,6 +161,15 @@ def _build_html(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from analogylab.report import class_report  # noqa: PLC0415
+
+    report = class_report(args.files, roster=args.roster, anonymous=args.anonymous)
+    page = report.write(args.out, force=args.force)
+    print(f"wrote the class report to {page}: {report.summary()}")
+    return 0
+
+
 def _hub_link(args: argparse.Namespace) -> int:
     from analogylab.hub import DEFAULT_LESSON, hub_link, lesson_path  # noqa: PLC0415
 
@@ -225,7 +236,14 @@ def _timeout_option(p: argparse.ArgumentParser) -> None:
 
 
 def _class_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """``hub-link`` (kept apart from build_parser, which is long enough)."""
+    """``report`` and ``hub-link`` (kept apart from build_parser, which is long enough)."""
+    p = sub.add_parser("report", help="a class report (HTML) from the class's answers")
+    p.add_argument("files", nargs="+", help="the merged table, or the students' exports")
+    p.add_argument("--out", required=True, help="folder to write the report to (index.html)")
+    p.add_argument("--roster", help="the class list (one name a line, or a CSV with student)")
+    p.add_argument("--anonymous", action="store_true", help="hide every student's name")
+    p.add_argument("--force", action="store_true", help="replace a non-empty OUT folder")
+    p.set_defaults(func=_report)
     p = sub.add_parser("hub-link", help="the nbgitpuller link students click on a JupyterHub")
     p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
     p.add_argument("--repo", required=True, help="the course repository's git address")

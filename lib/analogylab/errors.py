@@ -23,6 +23,7 @@ __all__ = [
     "ExerciseBankError",
     "HubLinkError",
     "NotebookError",
+    "ReportError",
     "UnknownIdError",
     "UnknownTableError",
 ]
@@ -120,6 +121,10 @@ class AnswerStoreError(AnalogylabError):
 
 class HubLinkError(AnalogylabError, ValueError):
     """An nbgitpuller link cannot be made from what was given (``analogylab hub-link``)."""
+
+
+class ReportError(AnalogylabError, ValueError):
+    """A class report cannot be made as asked: no answers, a bad roster, an unusable folder."""
 
 
 class AnswerStoreWarning(UserWarning):
