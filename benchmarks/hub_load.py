@@ -27,6 +27,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,9 +82,25 @@ def nearest_rank(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+class LoadWatch(threading.Thread):
+    """The machine's 1-minute load average every 5 s while a class runs (its peak matters)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        """Sample until told to stop."""
+        while not self.done.wait(5.0):
+            self.samples.append(os.getloadavg()[0])
+
+
 def run_size(size: int, deadline: float) -> dict[str, Any]:
     """One class of ``size`` students on a new hub; its figures and every raw value."""
     load_before = os.getloadavg()
+    watch = LoadWatch()
+    watch.start()
     with tempfile.TemporaryDirectory(prefix=f"analogylab-hub-{size}-") as tmp:
         state = Path(tmp)
         repo = hubload.lessons_repository(state / "git")
@@ -100,6 +117,9 @@ def run_size(size: int, deadline: float) -> dict[str, Any]:
                 with contextlib.suppress(psutil.Error):
                     if "JUPYTERHUB_USER" not in p.environ():
                         hub_rss += p.memory_info().rss
+    watch.done.set()
+    if hub.leftovers:
+        raise SystemExit(f"processes did not stop by themselves: {hub.leftovers}")
     if failures:
         raise SystemExit(f"{len(failures)} of {size} students failed: {failures}")
     login = [v.marks["logged in"] for v in visits]
@@ -115,6 +135,7 @@ def run_size(size: int, deadline: float) -> dict[str, Any]:
         "wall_seconds": wall,
         "load_before": load_before,
         "load_after": os.getloadavg(),
+        "load_peak": max(watch.samples, default=os.getloadavg()[0]),
         "ready_p50": statistics.median(ready),
         "ready_p95": nearest_rank(ready, 0.95),
         "last_cell_p50": statistics.median(last),
@@ -140,7 +161,8 @@ def table(results: list[dict[str, Any]]) -> str:
     head = (
         "| students | login to lesson ready p50 / p95 (s) | to last cell p50 / p95 (s) "
         "| ready p50 vs 1 student | server + kernel per student, PSS (RSS) MB "
-        "| CPU s per student | hub + proxy RSS MB | whole class (s) | load avg before, after |\n"
+        "| CPU s per student | hub + proxy RSS MB | whole class (s) "
+        "| load avg before, peak, after |\n"
         "|---|---|---|---|---|---|---|---|---|"
     )
     rows = [head]
@@ -153,7 +175,7 @@ def table(results: list[dict[str, Any]]) -> str:
             f"| {r['ready_p50'] / base['ready_p50']:.1f}x "
             f"| {per:.0f} ({rss:.0f}) | {r['cpu_seconds']:.1f} "
             f"| {r['hub_and_proxy_rss_mb']:.0f} | {r['wall_seconds']:.0f} "
-            f"| {r['load_before'][0]:.1f}, {r['load_after'][0]:.1f} |"
+            f"| {r['load_before'][0]:.1f}, {r['load_peak']:.1f}, {r['load_after'][0]:.1f} |"
         )
     tour = base["extra"].get("tour", {})
     if tour:

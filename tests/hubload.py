@@ -60,11 +60,12 @@ LESSON = "notebooks/00-start-here.ipynb"
 PASSWORD = "class-password"  # the dummy authenticator's shared password (tests only)
 MARKER = "ANALOGYLAB_HUB_RUN"  # in the environment of every process a run starts
 
-REQUEST_TIMEOUT = 120.0  # one HTTP request, under the load of a whole class
+REQUEST_TIMEOUT = 180.0  # one HTTP request, under the load of a whole class
 CELL_TIMEOUT = 180.0  # one cell, from execute_request to idle
 HUB_START_TIMEOUT = 90.0
 SERVER_START_TIMEOUT = 300.0  # a student's server: the hub's http_timeout and start_timeout
 STOP_TIMEOUT = 60.0
+EXIT_GRACE = 30.0  # after the hub has gone, for its servers' and kernels' last exits
 
 
 class HubError(AssertionError):
@@ -136,6 +137,7 @@ class Hub:
     process: subprocess.Popen[bytes]
     run_id: str
     repo_url: str  # the lessons' repository, as students pull it
+    leftovers: list[str] = field(default_factory=list)  # what stop() had to kill
 
     @property
     def log(self) -> Path:
@@ -178,7 +180,12 @@ class Hub:
         return out
 
     def stop(self) -> list[str]:
-        """Stop every server, then the hub; kill what is left. Return what had to be killed."""
+        """Stop every server, then the hub; kill what is left. Return what had to be killed.
+
+        Processes of the run get ``EXIT_GRACE`` seconds after the hub has gone to end by
+        themselves (a kernel shutting down on a busy machine); only those still alive
+        then are leaks.
+        """
         problems: list[str] = []
         if self.process.poll() is None:
             with contextlib.suppress(httpx.HTTPError):
@@ -196,7 +203,8 @@ class Hub:
                 problems.append(f"the hub (pid {self.process.pid}) ignored SIGTERM")
                 self.process.kill()
                 self.process.wait(timeout=10)
-        for p in self.processes():  # spawned by this run, still alive: a leak
+        _, alive = psutil.wait_procs(self.processes(), timeout=EXIT_GRACE)
+        for p in alive:  # spawned by this run, still alive: a leak
             with contextlib.suppress(psutil.Error):
                 problems.append(f"pid {p.pid} still running: {' '.join(p.cmdline())[:200]}")
                 p.terminate()
@@ -246,7 +254,11 @@ c.JupyterHub.load_roles = [{{
 
 @contextlib.contextmanager
 def hub_server(state: Path, repo: Path) -> Iterator[Hub]:
-    """Start a JupyterHub with all its state in ``state``, the lessons pulled from ``repo``."""
+    """Start a JupyterHub with all its state in ``state``, the lessons pulled from ``repo``.
+
+    When the block ends, everything is stopped; ``hub.leftovers`` then lists the
+    processes that did not stop by themselves (killed, and to be reported).
+    """
     state.mkdir(parents=True, exist_ok=True)
     run_id, token = uuid.uuid4().hex, secrets.token_hex(32)
     ports = {name: free_port() for name in ("public", "hub", "proxy_api")}
@@ -277,13 +289,7 @@ def hub_server(state: Path, repo: Path) -> Iterator[Hub]:
         _wait_for_hub(hub)
         yield hub
     finally:
-        problems = hub.stop()
-        if problems:
-            raise HubError(
-                "the hub's processes did not all stop by themselves:\n  "
-                + "\n  ".join(problems)
-                + hub.log_tail()
-            )
+        hub.leftovers = hub.stop()
 
 
 def _wait_for_hub(hub: Hub) -> None:

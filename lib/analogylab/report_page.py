@@ -17,7 +17,6 @@ import html
 
 from analogylab._version import __version__
 from analogylab.bank import KINDS
-from analogylab.reader import _CSS as READER_CSS  # the reader edition's stylesheet (E's file)
 from analogylab.report import GENERATOR, ClassReport, ExerciseFigures, Spread, markdown
 
 __all__ = ["body", "page"]
@@ -332,6 +331,10 @@ def _overview(report: ClassReport) -> str:
 
 def page(report: ClassReport) -> str:
     """The whole page: one inline stylesheet, landmarks, no script and nothing remote."""
+    # The reader edition's stylesheet, so that the two look alike. Imported here, not at
+    # the top: reader.py loads nbformat (a second or more), which body() does not need.
+    from analogylab.reader import _CSS as READER_CSS  # noqa: PLC0415
+
     links = "".join(
         f'<li><a href="#lesson-{_e(lesson)}">Lesson {_e(lesson)}</a></li>'
         for lesson in report.not_started_by_lesson
