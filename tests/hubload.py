@@ -42,6 +42,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ REQUEST_TIMEOUT = 180.0  # one HTTP request, under the load of a whole class
 CELL_TIMEOUT = 180.0  # one cell, from execute_request to idle
 HUB_START_TIMEOUT = 90.0
 SERVER_START_TIMEOUT = 300.0  # a student's server: the hub's http_timeout and start_timeout
-STOP_TIMEOUT = 60.0
+STOP_TIMEOUT = 120.0  # for the servers to stop, then for the hub, on a busy machine
 EXIT_GRACE = 30.0  # after the hub has gone, for its servers' and kernels' last exits
 
 
@@ -402,7 +403,11 @@ class KernelChannel:
 
 
 def outputs_text(messages: list[dict[str, Any]]) -> str:
-    """The text a cell showed: streams, and plain text or Markdown of results and displays."""
+    """The text a cell showed: streams, and plain text or Markdown of results and displays.
+
+    Stream text is joined as it came: the kernel may split one line over two messages,
+    or put two lines in one, depending on when it flushed.
+    """
     parts = []
     for m in messages:
         c = m["content"]
@@ -410,8 +415,8 @@ def outputs_text(messages: list[dict[str, Any]]) -> str:
             parts.append(c["text"])
         elif m["header"]["msg_type"] in {"execute_result", "display_data"}:
             data = c.get("data", {})
-            parts.append(data.get("text/markdown") or data.get("text/plain") or "")
-    return "\n".join(parts)
+            parts.append("\n" + (data.get("text/markdown") or data.get("text/plain") or "") + "\n")
+    return "".join(parts)
 
 
 def errors_of(messages: list[dict[str, Any]]) -> list[str]:
@@ -677,15 +682,16 @@ class Student:
 
     def export(self, k: KernelChannel, base: str) -> None:
         """``analogylab export`` in a cell, then download the file as the browser does."""
-        store = outputs_text(
+        shown = outputs_text(
             k.execute(
                 "import json\nfrom analogylab.store import open_store\n"
-                "print(open_store().path)\n"
-                "print(json.dumps([dict(exercise_id=a.exercise_id, status=a.status,"
-                " answer=a.answer) for a in open_store().attempts()]))"
+                "print(json.dumps({'path': str(open_store().path), 'attempts': ["
+                "dict(exercise_id=a.exercise_id, status=a.status, answer=a.answer)"
+                " for a in open_store().attempts()]}))"
             )
-        ).splitlines()
-        self.visit.store_path, self.visit.stored = store[0], json.loads(store[1])
+        )
+        store = json.loads(shown.strip().splitlines()[-1])
+        self.visit.store_path, self.visit.stored = store["path"], store["attempts"]
         out = k.execute("!analogylab export --out hand-in.csv")
         if "wrote" not in outputs_text(out):
             raise HubError(f"{self.user}: the export said {outputs_text(out)!r}")
@@ -801,8 +807,12 @@ def run_class(
         start.wait(timeout=60)
         try:
             s.run()
-        except BaseException as exc:  # reported with the student's step
-            failures[s.user] = exc
+        except BaseException as exc:  # reported with the student's step and where it failed
+            where = traceback.format_exception(exc)[-3:]
+            failures[s.user] = HubError(
+                f"{s.user} failed at step {s.visit.step!r}: {type(exc).__name__}: {exc}\n"
+                + "".join(where)
+            )
 
     threads = [threading.Thread(target=visit, args=(s,), daemon=True) for s in students]
     for t in threads:
