@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import importlib.util
 import json
 import os
 import re
@@ -66,6 +67,7 @@ CELL_TIMEOUT = 180.0  # one cell, from execute_request to idle
 HUB_START_TIMEOUT = 90.0
 SERVER_START_TIMEOUT = 300.0  # a student's server: the hub's http_timeout and start_timeout
 STOP_TIMEOUT = 120.0  # for the servers to stop, then for the hub, on a busy machine
+RECONNECTS = 5  # as JupyterLab, which tries again when a kernel's websocket closes
 EXIT_GRACE = 30.0  # after the hub has gone, for its servers' and kernels' last exits
 
 
@@ -75,6 +77,9 @@ class HubError(AssertionError):
 
 def missing_parts() -> str | None:
     """Why a hub cannot be started here (a reason to skip), or None if it can."""
+    for package in ("jupyterhub", "nbgitpuller"):
+        if importlib.util.find_spec(package) is None:
+            return f"{package} is not installed: it is a dev dependency (uv sync installs it)"
     if shutil.which("node") is None:
         return "node is not on PATH: configurable-http-proxy (JupyterHub's proxy) needs it"
     if not PROXY.exists():
@@ -338,6 +343,7 @@ class Visit:
     store_path: str = ""
     memory: dict[str, int] = field(default_factory=dict)  # bytes: server/kernel rss/pss
     cpu_seconds: float = 0.0  # server and kernel, user + system, at the end
+    reconnects: int = 0  # kernel websockets the server closed while opening, then reopened
     widget_manager: bool = False
     restored: bool = False  # after the restart the exercise showed the last answer again
     landed: str = ""  # where the student's server's own address led (the hub's default URL)
@@ -593,15 +599,35 @@ class Student:
         return {"X-XSRFToken": self.xsrf(f"/user/{self.user}/")}
 
     def connect(self, kernel: str) -> KernelChannel:
-        """The kernel's websocket, ready (it has answered kernel_info)."""
+        """The kernel's websocket, ready (it has answered kernel_info).
+
+        Like JupyterLab, which reconnects a kernel's websocket the server closed (a busy
+        server may close one that opens while the kernel is still starting), this tries
+        again, up to ``RECONNECTS`` times with a growing pause; each retry is counted in
+        ``Visit.reconnects``.
+        """
         base = f"{self.hub.url}/user/{self.user}".replace("http", "ws", 1)
-        k = KernelChannel(
-            f"{base}/api/kernels/{kernel}/channels",
-            self.cookie_header(f"/user/{self.user}/api"),
-            self.user,
+        last: Exception | None = None
+        for attempt in range(RECONNECTS + 1):
+            if attempt:
+                self.visit.reconnects += 1
+                time.sleep(min(2**attempt, 16))
+            k: KernelChannel | None = None
+            try:
+                k = KernelChannel(
+                    f"{base}/api/kernels/{kernel}/channels",
+                    self.cookie_header(f"/user/{self.user}/api"),
+                    self.user,
+                )
+                k.replies(k.request("kernel_info_request", {}))
+                return k
+            except (websocket.WebSocketException, OSError) as exc:
+                last = exc
+                if k is not None:
+                    k.close()
+        raise HubError(
+            f"{self.user}: the kernel's websocket failed {RECONNECTS + 1} times: {last!r}"
         )
-        k.replies(k.request("kernel_info_request", {}))
-        return k
 
     def run_all(self, k: KernelChannel, nb: dict[str, Any], path: str = "") -> int:
         """Run every code cell in order, as "Run All" does; stop at the first error."""
