@@ -13,7 +13,9 @@ alternating pairs (A B, then B A, ...), as benchmarks/README.md describes:
   page) against ``pandas.read_csv`` of the same table: how much the report costs over
   the bare read of its input;
 - the same report against ``analogylab merge`` of the 300 exports: the step a teacher
-  runs just before it.
+  runs just before it;
+- ``python -m analogylab report`` in a new process, as a teacher runs it, against a new
+  process that only imports what it needs (pandas, mistune, PyYAML): its start-up.
 
 Prints the machine, the load average before and after, and a table (median of the
 paired ratios, their spread, the absolute times, and the issue's target: "in
@@ -30,6 +32,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -137,11 +140,21 @@ def main() -> int:
         def merge() -> None:
             merge_exports(files)
 
+        command = [sys.executable, "-m", "analogylab", "report", str(merged), "--out",
+                   str(folder / "report2"), "--force"]  # fmt: skip
+
+        def new_process() -> None:
+            subprocess.run(command, check=True, capture_output=True)
+
+        def imports() -> None:
+            subprocess.run([sys.executable, "-c", "import pandas, mistune, yaml"], check=True)
+
         report()  # warm: imports and the question bank, as in a teacher's second run
         load_before = os.getloadavg()
         results = {
             "report vs read_csv of class.csv": paired(report, read, args.repeat),
             "report vs merge of the exports": paired(report, merge, args.repeat),
+            "report in a new process vs its imports": paired(new_process, imports, args.repeat),
         }
         load_after = os.getloadavg()
         size = (folder / "report" / "index.html").stat().st_size
