@@ -215,6 +215,12 @@ def test_the_page_is_offline_and_accessible(report: ClassReport) -> None:
     assert "Gus" in text and "Eve" in text
 
 
+def test_a_notebook_shows_the_content_without_the_page_around_it(report: ClassReport) -> None:
+    shown = report._repr_html_()
+    assert shown.startswith("<h1>Class report</h1>") and "<html" not in shown
+    assert "<svg" in shown and "The chart in words" in shown
+
+
 def test_anonymous_hides_every_name(hand_in: Path) -> None:
     files = sorted(hand_in.glob("*.csv")) + sorted(hand_in.glob("*.json"))
     report = class_report(files, roster=["Gus"], anonymous=True)
