@@ -611,6 +611,19 @@ def test_merge_counts_the_same_attempts_once_from_csv_and_json(
     assert len(merged) == 3 and set(merged.source_file) == {"cy.json"}
 
 
+def test_merge_keeps_the_same_answer_checked_twice_in_one_second(tmp_path: Path) -> None:
+    """Two attempts alike but for their number are two attempts (the hub load test lost them)."""
+    store = AnswerStore(tmp_path / "dee")
+    twice = Attempt("ex-00-1", "00", "single", "b", "incorrect", False, 0.0, 1.0, "no",
+                    time="2026-01-05T10:00:00Z")  # fmt: skip
+    store.record(twice)
+    store.record(twice)
+    export_answers(store, "csv", tmp_path / "dee.csv")
+    export_answers(store, "json", tmp_path / "dee.json")
+    merged = merge_exports([tmp_path / "dee.csv", tmp_path / "dee.json", tmp_path / "dee.csv"])
+    assert merged.attempt_id.tolist() == [1, 2]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [

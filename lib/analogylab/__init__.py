@@ -20,9 +20,11 @@ from analogylab.errors import (
     DataPackageError,
     DataValidationError,
     ExerciseBankError,
+    HubLinkError,
     IncompleteDataError,
     NewCaseError,
     NotebookError,
+    ReportError,
     UnknownIdError,
     UnknownTableError,
 )
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
         solution,
     )
     from analogylab.lessons import lesson_sources
+    from analogylab.report import ClassReport, class_report
     from analogylab.session import ready
     from analogylab.tables import Table, show_table
 
@@ -52,6 +55,7 @@ __all__ = [
     "AnalogylabError",
     "AnswerStoreError",
     "AnswerStoreWarning",
+    "ClassReport",
     "DataNotFoundError",
     "DataPackageError",
     "DataValidationError",
@@ -59,10 +63,12 @@ __all__ = [
     "ExerciseBankError",
     "ExerciseWidget",
     "Feedback",
+    "HubLinkError",
     "IncompleteDataError",
     "NewCaseError",
     "NotebookError",
     "Problem",
+    "ReportError",
     "Table",
     "UnknownIdError",
     "UnknownTableError",
@@ -71,6 +77,7 @@ __all__ = [
     "analysis",
     "charts",
     "check",
+    "class_report",
     "exercise",
     "find_data",
     "hint",
@@ -116,6 +123,8 @@ _LAZY = {
     "ready": "session",
     "Table": "tables",
     "show_table": "tables",
+    "ClassReport": "report",
+    "class_report": "report",
 }
 _SUBMODULES = (
     "analysis",

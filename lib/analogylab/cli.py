@@ -16,6 +16,10 @@ For students and teachers (answers are kept in the answer store; see README):
 ``analogylab build-student OUTDIR``        the lessons without solutions, for students
 ``analogylab build-html OUTDIR``           the lessons as static web pages, for reading
                                            without Jupyter (``--answers`` adds the keys)
+``analogylab report FILE... --out DIR``    a class report from the class's answers
+                                           (``--anonymous`` hides the names)
+``analogylab hub-link --hub URL --repo URL``  the nbgitpuller link students click on a
+                                           JupyterHub (see deploy/jupyterhub/README.md)
 
 For teachers who edit lessons (see CONTRIBUTING.md):
 
@@ -166,6 +170,27 @@ def _build_html(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from analogylab.report import class_report  # noqa: PLC0415
+
+    report = class_report(args.files, roster=args.roster, anonymous=args.anonymous)
+    page = report.write(args.out, force=args.force)
+    print(f"wrote the class report to {page}: {report.summary()}")
+    return 0
+
+
+def _hub_link(args: argparse.Namespace) -> int:
+    from analogylab.hub import DEFAULT_LESSON, hub_link, lesson_path  # noqa: PLC0415
+
+    lesson = lesson_path(args.lesson, args.notebooks) if args.lesson else DEFAULT_LESSON
+    print(
+        hub_link(
+            args.hub, args.repo, branch=args.branch, lesson=lesson, folder=args.folder, app=args.app
+        )
+    )
+    return 0
+
+
 def _tidy(args: argparse.Namespace) -> int:
     from analogylab.notebooks import tidy  # noqa: PLC0415
 
@@ -219,6 +244,26 @@ def _timeout_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _class_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``report`` and ``hub-link`` (kept apart from build_parser, which is long enough)."""
+    p = sub.add_parser("report", help="a class report (HTML) from the class's answers")
+    p.add_argument("files", nargs="+", help="the merged table, or the students' exports")
+    p.add_argument("--out", required=True, help="folder to write the report to (index.html)")
+    p.add_argument("--roster", help="the class list (one name a line, or a CSV with student)")
+    p.add_argument("--anonymous", action="store_true", help="hide every student's name")
+    p.add_argument("--force", action="store_true", help="replace a non-empty OUT folder")
+    p.set_defaults(func=_report)
+    p = sub.add_parser("hub-link", help="the nbgitpuller link students click on a JupyterHub")
+    p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
+    p.add_argument("--repo", required=True, help="the course repository's git address")
+    p.add_argument("--branch", default="main", help="the branch to pull (default: main)")
+    p.add_argument("--lesson", help="the lesson to open: 03, a file name or a path (default: 00)")
+    p.add_argument("--folder", help="the folder in each student's home (default: the repo's name)")
+    p.add_argument("--app", choices=["lab", "notebook"], default="lab", help="default: lab")
+    p.add_argument("--notebooks", help="where to look --lesson up (default: notebooks/)")
+    p.set_defaults(func=_hub_link)
+
+
 def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (one statement per option)
     """The argument parser (exposed for tests and for --help)."""
     parser = argparse.ArgumentParser(
@@ -270,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (one statement 
     p.add_argument("--force", action="store_true", help="replace a non-empty OUTDIR")
     _timeout_option(p)
     p.set_defaults(func=_build_html)
+    _class_parsers(sub)
     p = sub.add_parser("tidy", help="put the lessons' metadata and generated cells in shape")
     p.add_argument("folder", nargs="?", default="notebooks", help="default: ./notebooks")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if untidy")

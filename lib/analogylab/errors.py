@@ -21,9 +21,11 @@ __all__ = [
     "DataPackageError",
     "DataValidationError",
     "ExerciseBankError",
+    "HubLinkError",
     "IncompleteDataError",
     "NewCaseError",
     "NotebookError",
+    "ReportError",
     "UnknownIdError",
     "UnknownTableError",
 ]
@@ -136,6 +138,14 @@ class AnswerStoreError(AnalogylabError):
     folder), an answer that cannot be saved, an unknown export format, and a file
     given to ``merge_exports`` that is not an analogylab answers export.
     """
+
+
+class HubLinkError(AnalogylabError, ValueError):
+    """An nbgitpuller link cannot be made from what was given (``analogylab hub-link``)."""
+
+
+class ReportError(AnalogylabError, ValueError):
+    """A class report cannot be made as asked: no answers, a bad roster, an unusable folder."""
 
 
 class AnswerStoreWarning(UserWarning):

@@ -1001,7 +1001,9 @@ def merge_exports(
     Each file is a CSV or JSON export (told apart by its suffix, else by its content).
     ``student`` comes from the file, or is the file name without suffix when the file
     has none; ``source_file`` is the file's name. Attempts found twice (same student,
-    exercise, time and answer; e.g. a file given twice) are kept once. Rows are sorted
+    attempt number, exercise, time and answer; e.g. a file given twice, or a CSV and a
+    JSON export of one store) are kept once; two attempts that differ only in their
+    number (the same answer checked twice within a second) are both kept. Rows are sorted
     by student, lesson, exercise and time. With ``out``, the table is also written, as
     CSV, or as a JSON list of rows if ``out`` ends in ``.json``. A file that is not an
     analogylab export raises ``AnswerStoreError`` naming it, and nothing is written.
@@ -1010,7 +1012,9 @@ def merge_exports(
     for f in files:
         records.extend(_read_export(Path(f).expanduser()))
     df = _frame(records, MERGE_COLUMNS)
-    df = df.drop_duplicates(subset=["student", "exercise_id", "time", "answer"], keep="first")
+    df = df.drop_duplicates(
+        subset=["student", "attempt_id", "exercise_id", "time", "answer"], keep="first"
+    )
     df = df.sort_values(
         ["student", "lesson", "exercise_id", "time", "attempt_id"], kind="stable"
     ).reset_index(drop=True)
