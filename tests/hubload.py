@@ -83,14 +83,42 @@ def missing_parts() -> str | None:
     if shutil.which("node") is None:
         return "node is not on PATH: configurable-http-proxy (JupyterHub's proxy) needs it"
     if not PROXY.exists():
-        return (
-            f"configurable-http-proxy is not installed in {PROXY.parents[2]}: run "
-            f"`npm ci` there (.ci/run does)"
-        )
+        installed = install_proxy()
+        if installed:
+            return installed
     if shutil.which("git") is None:
         return "git is not on PATH: nbgitpuller needs it to pull the lessons"
     if not (ROOT / ".git").exists():
         return "not a git checkout: cannot tell which files make the lessons' repository"
+    return None
+
+
+def install_proxy() -> str | None:
+    """Install configurable-http-proxy into the project's own folder, as .ci/run does.
+
+    ``uv run pytest`` alone must run every test on a fresh machine, so the first run
+    does what ``uv sync`` does for Python: ``npm ci`` in deploy/jupyterhub/proxy, exactly
+    as its package-lock.json pins it, never globally. Returns why it could not (a reason
+    to skip), or None once the proxy is there.
+    """
+    folder = PROXY.parents[2]
+    npm = shutil.which("npm")
+    if npm is None:
+        return f"npm is not on PATH: cannot install configurable-http-proxy into {folder}"
+    done = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0 or not PROXY.exists():
+        last = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return (
+            f"`npm ci` in {folder} failed (exit {done.returncode}): {' / '.join(last)}; "
+            "configurable-http-proxy is needed for the hub test"
+        )
     return None
 
 

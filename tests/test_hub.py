@@ -14,9 +14,9 @@ merge`` on the 25 files.
 It takes about four minutes on 2 cores (benchmarks/README.md, "A class on a
 JupyterHub", has the figures and how they grow with the class). Every wait is
 bounded; the hub, the proxy, every server and kernel are stopped by their ids when
-the run ends, and a process left over fails the run. Without node, or without the
-proxy installed (`npm ci` in deploy/jupyterhub/proxy; .ci/run does it), the module
-is skipped with that reason.
+the run ends, and a process left over fails the run. The proxy is installed into
+deploy/jupyterhub/proxy on first use (`npm ci`, as .ci/run also does); without node or
+npm, or if that install fails, the module is skipped with that reason.
 """
 
 from __future__ import annotations
