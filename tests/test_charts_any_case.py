@@ -99,6 +99,7 @@ def ds_x(data_copy: Path) -> Iterator[Dataset]:
             "case_id": X,
             "title": "Test aid",
             "unit": "US$ million (current)",
+            "quantity": "usd-million",
             "measure": "Test.",
             **common,
         },
