@@ -224,14 +224,14 @@ class Canvas:
     controls that put new labels in the margins: a case, a choice of series), and
     its result is kept as margins in inches. A drawing with a key already seen, or
     a change of a slider (same key), reuses them, also when a chart asks for
-    another height (``fit``: more rows), since margins in inches do not depend on it.
+    more height (``fit``: more rows), since margins in inches do not depend on it.
     """
 
     def __init__(self, size: tuple[float, float] = (SCREEN_WIDTH, 4.0)) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
         from matplotlib.figure import Figure  # noqa: PLC0415
 
-        self.figure = Figure(figsize=_screen(size), dpi=SCREEN_DPI, layout="none")
+        self.figure = Figure(figsize=_screen(size), dpi=SCREEN_DPI, layout=None)
         FigureCanvasAgg(self.figure)
         self.figure._analogylab_canvas = self  # type: ignore[attr-defined]  # _new_axes asks it
         self.ax: Axes = self.figure.add_subplot()
@@ -255,10 +255,16 @@ class Canvas:
         return ax
 
     def fit(self, size: tuple[float, float]) -> None:
-        """Take the size a chart function asks for (the width stays the screen's)."""
-        want = _screen(size)
-        if not np.allclose(self.figure.get_size_inches(), want):
-            self.figure.set_size_inches(want)
+        """Grow to the height a chart function asks for (more rows); never shrink.
+
+        A figure that only grows does not make the page jump as the student flips
+        between cases, and keeps its renderer: matplotlib makes a new one for each new
+        size, and with it forgets every text it has measured.
+        """
+        width, height = self.figure.get_size_inches()
+        want = _screen(size)[1]
+        if want > height + 1e-9:
+            self.figure.set_size_inches(width, want)
 
     def png(self, layout: Any = None) -> str:
         """Draw the figure and encode it as PNG (base64), laid out for ``layout``.
@@ -279,7 +285,9 @@ class Canvas:
             self._place(margins)
             fig.canvas.draw()
         out = io.BytesIO()
-        imsave(out, np.asarray(fig.canvas.buffer_rgba()), format="png")  # type: ignore[attr-defined]
+        # zlib level 3 rather than 6: about a quarter less time to encode, a file ~15% larger.
+        rgba = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]
+        imsave(out, rgba, format="png", pil_kwargs={"compress_level": 3})
         return base64.b64encode(out.getvalue()).decode("ascii")
 
     def _margins(self) -> tuple[float, float, float, float]:
@@ -292,12 +300,12 @@ class Canvas:
         """Put every Axes (a second y axis too) at these margins for the figure's size now."""
         width, height = self.figure.get_size_inches()
         left, bottom, right, top = margins
-        box = [
+        box = (
             left / width,
             bottom / height,
             1 - (left + right) / width,
             1 - (top + bottom) / height,
-        ]
+        )
         for ax in self.figure.axes:
             ax.set_position(box)
 
@@ -1190,7 +1198,8 @@ def counterpart_map(ds: Dataset, case_a: str, case_b: str, ax: Axes | None = Non
     pairs = pairs.sort_values(["_r", "counterpart_id"]).drop(columns="_r").reset_index(drop=True)
     left = list(dict.fromkeys(pairs["actor_a"]))
     right = list(dict.fromkeys(pairs["actor_b"]))
-    name = {a: str(ds.actor(a)["name"]) for a in set(left) | set(right)}
+    every = dict(zip(ds.actors["actor_id"], ds.actors["name"], strict=True))
+    name = {a: str(every[a]) if a in every else str(ds.actor(a)["name"]) for a in {*left, *right}}
     n = max(len(left), len(right))
     ly = {a: n - 1 - i * (n - 1) / max(len(left) - 1, 1) for i, a in enumerate(left)}
     ry = {a: n - 1 - i * (n - 1) / max(len(right) - 1, 1) for i, a in enumerate(right)}
