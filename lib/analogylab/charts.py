@@ -137,7 +137,8 @@ class RatingTable:
     """A matrix of ratings as an HTML table: items down, hypotheses across, a rating in every cell.
 
     ``html`` is the whole table (with its key); ``matrix`` the ratings it shows
-    (``None`` where unrated). ``describe(table)`` gives its text twin and
+    (``None`` where unrated), ``scores`` their scores (``analysis.score_hypotheses``,
+    as the table counts them). ``describe(table)`` gives its text twin and
     ``show(table)`` puts both on the page, as for a chart. In a notebook the table
     also shows itself.
     """
@@ -145,6 +146,7 @@ class RatingTable:
     title: str
     html: str = field(repr=False)
     matrix: pd.DataFrame = field(repr=False)
+    scores: pd.DataFrame = field(repr=False)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -1611,7 +1613,9 @@ def ach_matrix(
         rr = ds.ratings[ds.ratings["evidence_id"].isin(m.index)]
         sources = tuple(dict.fromkeys(sources + _sources(rr)))
     data = m.reset_index()
-    return _register(RatingTable(title, table, m), Description(title, tuple(s), sources, data))
+    return _register(
+        RatingTable(title, table, m, scores), Description(title, tuple(s), sources, data)
+    )
 
 
 def hindsight_chart(
@@ -1707,4 +1711,6 @@ def hindsight_chart(
             f"{_fmt_date(ev_rows.at[e, 'date'], str(ev_rows.at[e, 'precision']))}, "
             f"{events.at[e, 'title']!s}: {cells}."
         )
-    return _register(RatingTable(title, table, m), Description(title, tuple(s), _sources(ms), ms))
+    return _register(
+        RatingTable(title, table, m, scores), Description(title, tuple(s), _sources(ms), ms)
+    )

@@ -669,7 +669,7 @@ def ach_explorer(
         who = None if ratings is None else "your ratings"
         table = charts.ach_matrix(ds, case, ratings=ratings, weighted=weighted, whose=who)
         m = table.matrix
-        scores = analysis.score_hypotheses(m, ds.evidence, weighted=weighted)
+        scores = table.scores.copy()  # as the table counted them
         scores.insert(1, "label", scores["hypothesis_id"].map(labels))
         diag = analysis.diagnosticity(m)
         loo = analysis.leave_one_out(m, ds.evidence, weighted=weighted)
@@ -738,9 +738,8 @@ def hindsight_explorer(
     ``exercise``, a grid widget already on the page) the chart starts with the
     student's own ratings and redraws after every Check.
     """
-    from analogylab import analysis  # noqa: PLC0415
-
     _case_or_first(ds, case)
+    labels = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["label"], strict=True))
     grid, own = _grid(exercise_id, exercise, "hindsight chart")
     controls: dict[str, ipw.Widget] = {"contested": _checkbox("Leave out contested developments")}
     if grid is not None:
@@ -749,9 +748,8 @@ def hindsight_explorer(
     def draw(contested: bool, whose: str = "reference") -> Any:
         ratings = _students(whose, grid, own, "chart")
         table = charts.hindsight_chart(ds, case, ratings=ratings, include_contested=not contested)
-        scores = analysis.hindsight_scores(
-            ds, case, ratings=ratings, include_contested=not contested
-        )
+        scores = table.scores.copy()  # analysis.hindsight_scores, as the table counted them
+        scores.insert(1, "label", scores["hypothesis_id"].map(labels))
         scores_shown = scores[["rank", "label", "inconsistency", "consistent", "applicable"]]
         scored = _html_table(scores_shown, "Hindsight scores (rank 1 = least inconsistent)")
         return table, (scored,)
