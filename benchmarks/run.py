@@ -341,7 +341,7 @@ def _run_cells_once(nb: Any, cache: Path) -> float:
 _PROBE = """
 import sys as _s, time as _t
 import IPython.core.pylabtools
-import analogylab, analogylab.data, analogylab.exercise_widgets
+import analogylab, analogylab.charts, analogylab.data, analogylab.exercise_widgets
 _bench = {"png": [0.0, 0], "validate": [0.0, 0], "exercise": [0.0, 0]}
 _bench_depth = [0]
 def _bench_wrap(module, name, what):
@@ -358,6 +358,7 @@ def _bench_wrap(module, name, what):
                 _bench[what][1] += 1
     setattr(module, name, timed)
 _bench_wrap(IPython.core.pylabtools, "print_figure", "png")
+_bench_wrap(analogylab.charts.Canvas, "png", "png")  # an explorer's figure
 for _m in (analogylab, analogylab.data, _s.modules["analogylab.validate"]):
     _bench_wrap(_m, "validate", "validate")
 for _m in (analogylab, analogylab.exercise_widgets):
@@ -368,9 +369,10 @@ for _m in (analogylab, analogylab.exercise_widgets):
 def _breakdown(path: Path, cache: Path) -> dict[str, list[float]]:
     """Seconds and calls of PNG drawing, validation and exercise widgets in one lesson run.
 
-    ``png``: IPython's print_figure, which charts.show calls: drawing the figure and
-    encoding it. ``validate``: analogylab's validator (with Frictionless's import on
-    first use), whether the lesson calls it or load_dataset does. ``exercise``:
+    ``png``: IPython's print_figure, which charts.show calls, and an explorer's
+    ``Canvas.png``: drawing a figure and encoding it. ``validate``: analogylab's
+    validator (with Frictionless's import on first use), whether the lesson calls it
+    or load_dataset does. ``exercise``:
     building exercise widgets, with the first read of the question bank.
     """
     import nbformat  # noqa: PLC0415
