@@ -71,6 +71,7 @@ class Table(HTMLParser):
         self.feed(markup)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Start collecting a header cell's or a cell's text; note titles and styles."""
         a = dict(attrs)
         if tag in {"caption", "th", "td"}:
             self._in, self._text = (tag if tag != "th" else f"th-{a.get('scope')}"), ""
@@ -82,9 +83,11 @@ class Table(HTMLParser):
             self.cells.append([])
 
     def handle_data(self, data: str) -> None:
+        """Collect text."""
         self._text += data
 
     def handle_endtag(self, tag: str) -> None:
+        """File the text collected under the cell it belongs to."""
         text = " ".join(self._text.split())
         if tag == "caption":
             self.caption = text
