@@ -492,7 +492,7 @@ def measure_widgets(rounds: int, cache: Path) -> tuple[list[Row], dict[str, Any]
         (
             "%matplotlib inline",
             f"{setup}\nwidget_probe.measure({rounds})",
-            "widget_probe.breakdown(5)",
+            "widget_probe.breakdown(9)",
         ),
         cache,
     )

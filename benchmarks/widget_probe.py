@@ -28,6 +28,7 @@ function alone (``charts.ach_matrix`` ...), so the ratio is what the explorer ad
 from __future__ import annotations
 
 import json
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -265,32 +266,45 @@ def _timers() -> tuple[dict[str, float], Callable[[], None]]:
 
 
 def breakdown(repeat: int) -> None:
-    """Print JSON: per explorer, milliseconds per redraw in each phase (an untimed extra run)."""
+    """Print JSON: per explorer, the median milliseconds of each phase over ``repeat`` redraws.
+
+    An untimed extra run: medians, so that one redraw that met a busy moment does not
+    speak for the rest.
+    """
     ds = analogylab.load_dataset()
     out: dict[str, Any] = {}
     for kind, spec in _specs().items():
         ex = spec.build(ds)
         display(ex)
         ex.controls[spec.control].value = spec.values[0]  # warm
+        runs: list[dict[str, float]] = []
         totals, restore = _timers()
         try:
             for i in range(repeat):
+                totals.clear()
                 ex.controls[spec.control].value = spec.values[(i + 1) % 2]
+                runs.append({k: 1000 * v for k, v in totals.items()})
         finally:
             restore()
-        ms = {k: 1000 * v / repeat for k, v in totals.items()}
-        draw = ms.get("draw", 0.0) - ms.get("layout", 0.0)
-        phases = {
-            "clear the last drawing (Canvas.axes)": ms.get("clear", 0.0),
-            "chart function: artists and text twin": ms.get("chart", 0.0),
-            "lay out (constrained layout, new key)": ms.get("layout", 0.0),
-            "draw: render the artists": draw,
-            "  of which text": ms.get("text", 0.0),
-            "encode PNG": ms.get("encode", 0.0),
-            "send chart, twin and tables": ms.get("send", 0.0),
-        }
+        phases = dict.fromkeys(PHASES, 0.0)
+        for label, (name, minus) in PHASES.items():
+            phases[label] = statistics.median(
+                r.get(name, 0.0) - (r.get(minus, 0.0) if minus else 0.0) for r in runs
+            )
+        total = statistics.median(r.get("total", 0.0) for r in runs)
         top = sum(v for label, v in phases.items() if not label.startswith(" "))
-        phases["other (analysis under the chart, widgets)"] = ms.get("total", 0.0) - top
-        out[kind] = {"redraw_ms": ms.get("total", 0.0), "phases_ms": phases}
+        phases["other (analysis under the chart, widgets)"] = total - top
+        out[kind] = {"redraw_ms": total, "phases_ms": phases}
         ex.close_all()
     print("WIDGET-BREAKDOWN " + json.dumps(out))
+
+
+PHASES = {  # label: (timer, a timer inside it to subtract)
+    "clear the last drawing (Canvas.axes)": ("clear", None),
+    "chart function: artists and text twin": ("chart", None),
+    "lay out (constrained layout, new key)": ("layout", None),
+    "draw: render the artists": ("draw", "layout"),
+    "  of which text": ("text", None),
+    "encode PNG": ("encode", None),
+    "send chart, twin and tables": ("send", None),
+}
