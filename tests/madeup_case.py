@@ -95,6 +95,7 @@ def add_case(data_copy: Path, *, analysis: bool = True) -> None:
             "case_id": X,
             "title": "Test aid",
             "unit": "US$ million (current)",
+            "quantity": "usd-million",
             "measure": "Test.",
             **common,
         },

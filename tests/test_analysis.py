@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -112,6 +114,47 @@ def test_leave_one_out_ranks_as_scoring_each_rest_afresh(ds: Dataset, weighted: 
         base = analysis.score_hypotheses(m, ds.evidence, weighted=weighted)
         moved = set(rest.merge(base, on="hypothesis_id").query("rank_x != rank_y").hypothesis_id)
         assert set(loo.loc[ev_id, "moved"]) == moved, ev_id
+
+
+def _leave_one_out_afresh(m: Any, evidence: Any, weighted: bool) -> list[tuple[Any, ...]]:
+    """leave_one_out by its definition: score every rest with score_hypotheses."""
+    base = analysis.score_hypotheses(m, evidence, weighted=weighted)
+    base_rank = dict(zip(base.hypothesis_id, base["rank"], strict=True))
+    out = []
+    for ev_id in m.index:
+        rest = analysis.score_hypotheses(m.drop(index=ev_id), evidence, weighted=weighted)
+        rank = dict(zip(rest.hypothesis_id, rest["rank"], strict=True))
+        leader = " = ".join(sorted(h for h, r in rank.items() if r == 1))
+        moved = tuple(h for h in m.columns if rank[h] != base_rank[h])
+        out.append((ev_id, leader, bool(moved), moved))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_leave_one_out_equals_scoring_each_rest_afresh_on_random_matrices(
+    ds: Dataset, seed: int
+) -> None:
+    """Random ratings (unrated cells too), weighted and not: the same leaders and moves."""
+    rng = np.random.default_rng(seed)
+    scale = [*analysis.RATING_POINTS, None]
+    ref = analysis.rating_matrix(ds, B)
+    for _ in range(15):
+        rows = rng.choice(ref.index, size=int(rng.integers(2, len(ref) + 1)), replace=False)
+        m = ref.loc[list(rows)].copy()
+        m[:] = rng.choice(np.array(scale, dtype=object), size=m.shape)
+        if m.isna().all().all():
+            continue
+        for weighted in (False, True):
+            got = analysis.leave_one_out(m, ds.evidence, weighted=weighted)
+            want = _leave_one_out_afresh(analysis.as_matrix(m), ds.evidence, weighted)
+            assert (
+                list(
+                    got[["evidence_id", "leader", "order_changed", "moved"]].itertuples(
+                        index=False, name=None
+                    )
+                )
+                == want
+            )
 
 
 def test_compare_ratings_cell_by_cell() -> None:

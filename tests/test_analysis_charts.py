@@ -8,6 +8,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from html.parser import HTMLParser
+
 import pytest
 
 from analogylab import analysis, charts, widgets
@@ -74,17 +76,78 @@ def test_likeness_twin_names_an_unjudged_dimension_by_its_name(ds: Dataset) -> N
 # --- competing hypotheses -------------------------------------------------------------------
 
 
-def test_ach_matrix_writes_every_rating_and_the_scores(ds: Dataset) -> None:
-    ax = charts.ach_matrix(ds, B)
+class Table(HTMLParser):
+    """A rating table read back as a screen reader walks it: caption, header cells, cells."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.caption = ""
+        self.cols: list[str] = []  # th scope="col", after the corner
+        self.rows: list[str] = []  # th scope="row"
+        self.cells: list[list[str]] = []  # td text, row by row
+        self.titles: list[str] = []  # abbr titles (the scale's words)
+        self.styles: list[str] = []  # td styles
+        self._in: str | None = None
+        self._text = ""
+        self.feed(markup)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Start collecting a header cell's or a cell's text; note titles and styles."""
+        a = dict(attrs)
+        if tag in {"caption", "th", "td"}:
+            self._in, self._text = (tag if tag != "th" else f"th-{a.get('scope')}"), ""
+        if tag == "td":
+            self.styles.append(a.get("style") or "")
+        if tag == "abbr":
+            self.titles.append(a.get("title") or "")
+        if tag == "tr":
+            self.cells.append([])
+
+    def handle_data(self, data: str) -> None:
+        """Collect text."""
+        self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        """File the text collected under the cell it belongs to."""
+        text = " ".join(self._text.split())
+        if tag == "caption":
+            self.caption = text
+        elif tag == "th" and self._in == "th-col":
+            self.cols.append(text)
+        elif tag == "th" and self._in == "th-row":
+            self.rows.append(text)
+        elif tag == "td":
+            self.cells[-1].append(text)
+        if tag in {"caption", "th", "td"}:
+            self._in = None
+
+
+def test_ach_matrix_is_a_table_with_every_rating_and_the_scores(ds: Dataset) -> None:
+    table = charts.ach_matrix(ds, B)
     m = analysis.rating_matrix(ds, B)
-    letters = [t.get_text() for t in ax.texts]
-    assert len(letters) == m.size
+    t = Table(table.html)
+    assert t.caption == "Competing hypotheses: Russia-Taliban 2018 (the reference ratings)"
+    assert t.cols[0] == "Evidence, by date" and len(t.cols) == 1 + len(m.columns)
+    assert len(t.rows) == len(m) and t.rows[0].startswith("ev-01 · ")
+    cells = [c for row in t.cells for c in row]
+    assert len(cells) == m.size
+    letters = [c.split()[0] for c in cells]
     assert sorted(letters) == sorted(m.to_numpy().ravel().tolist())
+    # what each cell adds to the score is written in it: I +1, II +2, nothing else
+    assert all(c in {"I +1", "II +2"} for c in cells if c.split()[0] in {"I", "II"})
+    assert all(len(c.split()) == 1 for c in cells if c.split()[0] not in {"I", "II"})
+    assert set(t.titles) <= set(charts.RATING_WORDS.values()), "each letter says its word"
+    assert all("background-color:" in s for s in t.styles), "and has the scale's colour"
     scores = analysis.score_hypotheses(m)
-    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    labels = dict(zip(ds.hypotheses.hypothesis_id, ds.hypotheses.label, strict=True))
     for h, s in zip(scores.hypothesis_id, scores.inconsistency, strict=True):
-        assert any(t.endswith(f"score {int(s)}") for t in ticks), h
-    d = charts.describe(ax)
+        assert f"{labels[h]} score {int(s)}" in t.cols, h
+    contested = ds.evidence[(ds.evidence.case_id == B) & ds.evidence.contested].evidence_id
+    marked = [r.split(" ·")[0] for r in t.rows if "(contested)" in r]
+    assert marked == [e for e in m.index if e in set(contested)] and marked
+    assert "id=" not in table.html and "<style" not in table.html, "stable, inline only"
+    assert charts.ach_matrix(ds, B).html == table.html, "the same ratings, the same bytes"
+    d = charts.describe(table)
     assert "with the reference ratings" in d.sentences[0]
     assert "ev-01: h-flank-hedge C," in d.text
     assert set(ds.ratings.source_ids[0]) <= set(d.sources)
@@ -114,11 +177,16 @@ def test_weighted_matrix_says_so(ds: Dataset) -> None:
 
 def test_hindsight_chart_one_column_per_development(ds: Dataset) -> None:
     ms = analysis.milestones(ds, B)
-    ax = charts.hindsight_chart(ds, B)
-    d = charts.describe(ax)
+    table = charts.hindsight_chart(ds, B)
+    d = charts.describe(table)
     n = ms.event_id.nunique()
     assert d.sentences[0].startswith(f"{n} developments after the analysis date of 12 Oct 2018")
-    assert len(ax.get_xticklabels()) == n
+    t = Table(table.html)
+    assert len(t.rows) == n and t.cols[0] == "What happened, by date"
+    assert all(len(row) == ms.hypothesis_id.nunique() for row in t.cells[1:])
+    scores = analysis.hindsight_scores(ds, B).set_index("label").inconsistency
+    for label, s in scores.items():
+        assert f"{label} hindsight score {int(s)}" in t.cols
     contested = ms.loc[ms.contested.astype(bool), "title"].unique()
     if len(contested):
         assert all(t in d.sentences[1] for t in contested)

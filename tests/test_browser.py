@@ -478,7 +478,14 @@ FAILED_WIDGET = re.compile(
     re.MULTILINE,
 )
 
-PAGE_STATE = """() => {
+# An explorer's chart: a PNG image, or (ACH, hindsight) an HTML rating table.
+CHART = ".widget-output img, .widget-output .analogylab-rating-table"
+
+PAGE_STATE = (
+    """() => {
+    const CHART = '"""
+    + CHART
+    + """';
     const nb = window.jupyterapp.shell.currentWidget.content;
     const cells = nb.widgets.map((c, i) => {
         const outputs = c.model.type === 'code' ? c.model.outputs.toJSON() : [];
@@ -497,14 +504,15 @@ PAGE_STATE = """() => {
             texts: areas.map(a => a.innerText),
             exercises: c.node.querySelectorAll('.analogylab-exercise').length,
             explorers: [...c.node.querySelectorAll('.analogylab-explorer')].map(e => ({
-                chart: !!e.querySelector('.widget-output img')
-                    && !!e.querySelector('details.analogylab-text-twin'),
+                chart: !!e.querySelector(CHART)
+                    && !!e.querySelector('.analogylab-text-twin')?.textContent.trim(),
                 waiting: !!e.querySelector('.widget-output [role=status]'),
             })),
         };
     });
     return cells;
 }"""
+)
 
 
 def widget_cells(name: str) -> dict[int, str]:
@@ -560,18 +568,30 @@ def check_page(page: Page, name: str, watch: Watch) -> None:
     check_quiet(name, watch)
 
 
-def chart_state(box: Locator) -> list[str | None]:
-    """The explorer's chart image (its data URL) and text twin, as shown now."""
-    return list(
-        box.evaluate(
-            """b => [b.querySelector('.widget-output img')?.getAttribute('src') ?? null,
-                     b.querySelector('details.analogylab-text-twin')?.textContent ?? null]"""
-        )
-    )
+CHART_STATE = (
+    """b => {
+    const chart = b.querySelector('"""
+    + CHART
+    + """');
+    const twin = b.querySelector('.analogylab-text-twin');
+    return [chart ? (chart.getAttribute('src') ?? chart.innerHTML) : null,
+            twin ? twin.textContent : null,
+            !!twin && twin.offsetParent !== null];
+}"""
+)
+
+
+def chart_state(box: Locator) -> list[Any]:
+    """The explorer's chart (image data URL, or table), its text twin, and whether it is open."""
+    return list(box.evaluate(CHART_STATE))
 
 
 def move_control(page: Page, plan: Lesson, name: str) -> None:
-    """Set the lesson's control; the chart image and its text twin must both change."""
+    """Set the lesson's control; the chart and its text twin must both change.
+
+    The twin is unfolded first ("Show the chart in words") and must still be open after
+    the redraw; the explorer's output must have no scroll box of its own.
+    """
     title = page.get_by_text(plan.explorer, exact=True)
     box = page.locator(".analogylab-explorer").filter(has=title).first
     expect(box, f"{name}: an explorer titled {plan.explorer!r}").to_be_visible()
@@ -580,29 +600,36 @@ def move_control(page: Page, plan: Lesson, name: str) -> None:
         control.apply(box)
     wait_for(
         page,
-        "b => b.querySelector('.widget-output img') && b.querySelector('details summary')",
+        f"b => b.querySelector('{CHART}') && b.querySelector('.analogylab-text-twin')"
+        "?.textContent.trim()",
         f"{name}: a chart in the explorer {plan.explorer!r}",
         REACTION_WAIT,
         arg=box.element_handle(),
     )
-    src, twin = chart_state(box)
+    box.get_by_role("checkbox", name="Show the chart in words", exact=True).check()
+    expect(box.locator(".analogylab-text-twin")).to_be_visible()
+    src, twin, _ = chart_state(box)
     plan.change.apply(box)
     try:
         page.wait_for_function(
-            """([b, src, twin]) => {
-                const img = b.querySelector('.widget-output img');
-                const t = b.querySelector('details.analogylab-text-twin');
-                return img && t && img.getAttribute('src') !== src && t.textContent !== twin;
-            }""",
+            f"""([b, src, twin]) => {{
+                const [s, t] = ({CHART_STATE})(b);
+                return s !== null && t !== null && s !== src && t !== twin;
+            }}""",
             arg=[box.element_handle(), src, twin],
             timeout=REACTION_WAIT * 1000,
         )
     except PlaywrightTimeout:
-        new_src, new_twin = chart_state(box)
+        new_src, new_twin, _ = chart_state(box)
         pytest.fail(
             f"{name}: {plan.change} did not redraw the chart within {REACTION_WAIT} s "
-            f"(image changed: {new_src != src}, text twin changed: {new_twin != twin})"
+            f"(chart changed: {new_src != src}, text twin changed: {new_twin != twin})"
         )
+    assert chart_state(box)[2], f"{name}: the text twin closed when the chart was redrawn"
+    scroll = box.locator(".widget-output").first.evaluate(
+        "o => [o.scrollHeight - o.clientHeight, getComputedStyle(o).overflowY]"
+    )
+    assert scroll[0] <= 1, f"{name}: the explorer's output scrolls inside itself: {scroll}"
 
 
 # --- answering an exercise through its controls --------------------------------------------------

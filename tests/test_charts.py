@@ -277,8 +277,44 @@ def test_series_with_two_units_get_two_axes(ds: Dataset) -> None:
     assert "right axis" in ax.get_legend().get_texts()[1].get_text()
 
 
-def test_series_refuses_three_units_and_unknown_ids(ds: Dataset) -> None:
-    with pytest.raises(charts.ChartError, match="3 different units"):
+def test_series_of_one_quantity_share_one_axis_whatever_their_units(ds: Dataset) -> None:
+    ids = ["soviet-troops-afghanistan", "us-troops-afghanistan"]
+    info = ds.series_info.set_index("series_id").loc[ids]
+    assert info.unit.nunique() == 2 and set(info.quantity) == {"people"}, "the case in point"
+    ax = charts.series_chart(ds, ids)
+    assert ax.figure.axes == [ax], "one y axis: equal numbers at equal heights"
+    assert ax.get_ylabel() == "troops; US military personnel (approximate headcount)"
+    drawn = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+    assert len(drawn) == 2
+    assert not any("right axis" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_every_series_says_what_kind_of_quantity_it_is(ds: Dataset) -> None:
+    kinds = ds.vocabulary("series_info", "quantity")
+    assert {"people", "deaths", "usd-million"} <= set(kinds["value"])
+    assert ds.series_info.quantity.isin(kinds["value"]).all()
+    assert kinds.set_index("value").loc["people"].iloc[0].startswith("a number of people")
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda ds: charts.series_chart(ds, ["soviet-troops-afghanistan", "soviet-deaths"]),
+        lambda ds: charts.likeness_chart(ds, A, B),
+    ],
+    ids=["series", "likeness"],
+)
+def test_legends_sit_outside_the_data(ds: Dataset, draw: Any) -> None:
+    ax = draw(ds)
+    ax.figure.canvas.draw()
+    legend, plot = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.y0 >= plot.y1 - 1, "the legend is above the plotting area"
+    title = ax.title if ax.title.get_text() else ax._left_title
+    assert title.get_window_extent().y0 >= legend.y1 - 1, "and under the title"
+
+
+def test_series_refuses_three_kinds_of_quantity_and_unknown_ids(ds: Dataset) -> None:
+    with pytest.raises(charts.ChartError, match="3 different kinds of quantity"):
         charts.series_chart(ds, ["us-covert-funding", "soviet-troops-afghanistan", "soviet-deaths"])
     with pytest.raises(charts.ChartError, match="unknown series 'us-troops'"):
         charts.series_chart(ds, ["us-troops"])

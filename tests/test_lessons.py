@@ -103,7 +103,11 @@ def test_every_stored_chart_has_its_text_twin_and_no_cell_failed(path: Path) -> 
         assert not [o for o in outs if o.get("name") == "stderr"], (
             f"{path.name}, cell {n}: stderr (a warning?)"
         )
-        figures = sum("image/png" in o.get("data", {}) for o in outs)
+        figures = sum(  # a chart is a PNG, or a rating table (ACH, hindsight) in HTML
+            "image/png" in o.get("data", {})
+            or "analogylab-rating-table" in str(o.get("data", {}).get("text/html", ""))
+            for o in outs
+        )
         twins = sum(
             "analogylab-text-twin" in str(o.get("data", {}).get("text/html", "")) for o in outs
         )

@@ -226,16 +226,32 @@ def test_pages_have_landmarks_title_and_lesson_navigation(stored: ReaderSite) ->
 
 def test_images_have_alt_text_and_a_text_twin(any_site: ReaderSite) -> None:
     """Every chart image has a non-empty alt and, right after it, its text twin."""
-    count = 0
+    count = tables = 0
     for page in any_site.pages:
         text = page.read_text(encoding="utf-8")
+        tables += text.count('<div class="analogylab-rating-table"')  # charts that are tables
         for m in re.finditer(r"<img\b[^>]*>", text):
             alt = re.search(r'\balt="([^"]*)"', m.group(0))
             assert alt and alt.group(1).strip(), (page.name, m.group(0)[:80])
             after = text[m.end() : m.end() + 120]
             assert 'class="analogylab-text-twin"' in after, (page.name, after)
             count += 1
-    assert count == any_site.images > 20
+    assert count == any_site.images and count + tables > 20
+
+
+def test_rating_tables_are_tables_with_their_twin(any_site: ReaderSite) -> None:
+    """The ACH and hindsight matrices are real tables on the page, each followed by its twin."""
+    pages = _lesson_pages(any_site)
+    for stem in ("05-competing-hypotheses", "06-hindsight", "07-your-own-case"):
+        tables = re.findall(
+            r'<div class="analogylab-rating-table".*?</table>.*?</div>(.{0,200})', pages[stem], re.S
+        )
+        assert tables, stem
+        for after in tables:
+            assert 'class="analogylab-text-twin"' in after, (stem, after)
+        table = pages[stem].split('<div class="analogylab-rating-table"')[1].split("</table>")[0]
+        assert "<caption" in table and 'scope="col"' in table and 'scope="row"' in table
+        assert "background-color:" in table, "the scale's colours survive the page's cleaning"
 
 
 def test_no_widget_placeholder_and_no_stderr(any_site: ReaderSite) -> None:

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from analogylab import widgets
+from analogylab import charts, widgets
 from analogylab.data import Dataset
 
 A, B = "us-mujahideen-1980s", "russia-taliban-2018"
@@ -45,7 +45,11 @@ ALL = [
 def test_each_explorer_draws_once_with_labelled_controls(ds: Dataset, make: Any) -> None:
     ex = make(ds)
     assert ex.redraws == 1 and ex.error is None and ex.description is not None
-    assert ex.output.layout.height == widgets.OUTPUT_HEIGHT
+    assert ex.output.layout.height is None and ex.output.layout.overflow is None, (
+        "the output grows with the chart: no inner scroll box"
+    )
+    assert ex.twin_toggle.description == "Show the chart in words"
+    assert ex.description is not None and ex.description.title in ex.twin.value
     for name, control in ex.controls.items():
         assert control.description.strip(), f"control {name} has no label"
         if hasattr(control, "continuous_update"):
@@ -95,6 +99,53 @@ def test_a_choice_that_cannot_be_drawn_shows_a_message_not_a_traceback(ds: Datas
     assert cp.error == "both pickers name the same case; choose two different cases"
 
 
+def test_an_explorer_redraws_its_one_figure_in_place(ds: Dataset) -> None:
+    troops = ("soviet-troops-afghanistan", "us-troops-afghanistan")
+    ex = widgets.series_explorer(ds, list(troops))
+    fig, ax = ex.canvas.figure, ex.canvas.ax
+    where = ax.get_position().bounds
+    ex.controls["years"].value = (1985, 2015)
+    assert ex.canvas.figure is fig and fig.axes == [ax], "the same figure and Axes"
+    assert ax.get_position().bounds == pytest.approx(where), "the layout is kept"
+    assert ax.get_xlim()[0] > 1983, "the limits follow the years"
+    fresh = charts.series_chart(ds, list(troops), years=(1985, 2015))
+    assert len(ax.lines) == len(fresh.lines), "the last drawing's lines were replaced"
+    assert len(ax.collections) == len(fresh.collections)
+    ex.controls["series_ids"].value = ("soviet-troops-afghanistan", "soviet-deaths")
+    assert len(fig.axes) == 2, "a second quantity, a second y axis"
+    ex.controls["years"].value = (1979, 1989)
+    assert len(fig.axes) == 2
+    assert fig.axes[1].get_position().bounds == pytest.approx(ax.get_position().bounds)
+    ex.controls["series_ids"].value = troops
+    assert fig.axes == [ax], "the second y axis goes with its series"
+    assert len(ex.canvas.layouts) == 2, "laid out once for each choice of series"
+    assert ax.get_position().bounds == pytest.approx(where), "and that layout is reused"
+
+
+def test_the_text_twin_stays_open_or_closed_across_redraws(ds: Dataset) -> None:
+    ex = widgets.timeline_explorer(ds, case=A)
+    assert not ex.twin_toggle.value and ex.twin.layout.display == "none", "folded at first"
+    ex.twin_toggle.value = True
+    assert ex.twin.layout.display is None
+    before = ex.twin.value
+    ex.controls["years"].value = (1985, 1989)
+    assert ex.twin_toggle.value and ex.twin.layout.display is None, "still open"
+    assert ex.twin.value != before and "1985-1989" in ex.twin.value
+    ex.twin_toggle.value = False
+    ex.controls["case"].value = B
+    assert ex.twin.layout.display == "none", "still closed"
+    assert ex.description is not None and ex.description.title in ex.twin.value
+
+
+def test_a_choice_that_cannot_be_drawn_hides_the_twin(ds: Dataset) -> None:
+    ex = widgets.timeline_explorer(ds, case=A)
+    ex.controls["kinds"].value = ()
+    assert ex.error is not None and ex.twin.value == "" and ex.notes.value == ""
+    assert ex.twin_toggle.layout.display == "none"
+    ex.controls["kinds"].value = ("withdrawal",)
+    assert ex.error is None and ex.twin_toggle.layout.display is None
+
+
 def test_aligned_explorer_lines_up_the_chosen_pair(ds: Dataset) -> None:
     ex = widgets.aligned_explorer(ds, window=(-2, 12))
     pair = ("e80-1989-02-withdrawal-completed", "e18-2021-08-us-exit")
@@ -134,7 +185,7 @@ from analogylab import widgets
 ds = analogylab.load_dataset()
 ex = widgets.series_explorer(ds, case="us-mujahideen-1980s")
 cp = widgets.counterpart_explorer(ds)
-print(ex.output.model_id, cp.output.model_id)""",
+print(ex.output.model_id, cp.output.model_id, ex.twin.model_id)""",
     'ex.controls["series_ids"].value = ("soviet-deaths",)',
     'cp.controls["case_b"].value = "us-mujahideen-1980s"',
 ]
@@ -152,15 +203,14 @@ def test_in_a_kernel_the_output_area_holds_the_new_chart_and_its_twin() -> None:
     """
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True).execute()
-    series_id, cp_id = nb.cells[0].outputs[0]["text"].split()
+    series_id, cp_id, twin_id = nb.cells[0].outputs[0]["text"].split()
     state = nb.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
     series_out = state[series_id]["state"]["outputs"]
-    assert [sorted(o["data"]) for o in series_out] == [
-        ["image/png", "text/plain"],
-        ["text/html", "text/plain"],
-    ]
-    assert "Soviet military deaths" in _texts(series_out, "text/html")
-    assert "US covert aid" not in _texts(series_out, "text/html"), "the first chart was replaced"
+    assert [sorted(o["data"]) for o in series_out] == [["image/png", "text/plain"]]
+    assert "Soviet military deaths" in _texts(series_out, "text/plain")
+    twin = state[twin_id]["state"]["value"]
+    assert "Soviet military deaths" in twin
+    assert "US covert aid" not in twin, "the first chart's twin was replaced"
     cp_out = state[cp_id]["state"]["outputs"]
     assert "Cannot draw this chart" in _texts(cp_out, "text/html")
     assert "image/png" not in {k for o in cp_out for k in o.get("data", {})}

@@ -13,18 +13,28 @@ the sources of every row drawn, and ``alt_text(ax)`` gives its first sentence.
 ``show(ax)`` displays a chart followed by its twin (folded under "The chart in
 words"), which is how the lessons put them side by side.
 
+Two charts are tables: ``ach_matrix`` and ``hindsight_chart`` return a
+:class:`RatingTable`, an HTML table (caption, header cells with their scope, the
+rating in every cell as text and as colour), which ``describe`` and ``show``
+take like an Axes. Figures are sized for a screen (at most ``SCREEN_WIDTH``
+inches at ``SCREEN_DPI``, so one figure pixel is one pixel of the page).
+An explorer draws on a :class:`Canvas`: one figure, made once, whose layout is
+fixed, and which each change of a control redraws in place.
+
 >>> ax = timeline(ds, "us-mujahideen-1980s", years=(1979, 1989))
 >>> print(describe(ax).text)
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import textwrap
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -38,8 +48,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PALETTE",
+    "SCREEN_DPI",
+    "SCREEN_WIDTH",
+    "Canvas",
     "ChartError",
     "Description",
+    "RatingTable",
     "ach_matrix",
     "actor_goal_matrix",
     "aligned_timelines",
@@ -53,6 +67,11 @@ __all__ = [
     "show",
     "timeline",
 ]
+
+# A figure for the screen: one figure pixel per pixel of the page at 100 dpi (so text keeps the
+# size it is set in), and no wider than the output area of JupyterLab with its side bar open.
+SCREEN_WIDTH = 9.0  # inches
+SCREEN_DPI = 100
 
 # Okabe & Ito (2008), "Color Universal Design": safe for the common colour-vision deficiencies.
 PALETTE = (
@@ -72,6 +91,9 @@ FIT_STYLE: dict[str, tuple[Any, float]] = {
     "partial": ("--", 1.8),
     "weak": (":", 1.4),
 }
+
+
+_Drawn = TypeVar("_Drawn")  # an Axes, or a RatingTable
 
 
 class ChartError(AnalogylabError, ValueError):
@@ -111,11 +133,31 @@ class Description:
         )
 
 
+@dataclass(frozen=True, eq=False)
+class RatingTable:
+    """A matrix of ratings as an HTML table: items down, hypotheses across, a rating in every cell.
+
+    ``html`` is the whole table (with its key); ``matrix`` the ratings it shows
+    (``None`` where unrated), ``scores`` their scores (``analysis.score_hypotheses``,
+    as the table counts them). ``describe(table)`` gives its text twin and
+    ``show(table)`` puts both on the page, as for a chart. In a notebook the table
+    also shows itself.
+    """
+
+    title: str
+    html: str = field(repr=False)
+    matrix: pd.DataFrame = field(repr=False)
+    scores: pd.DataFrame = field(repr=False)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
 _descriptions: weakref.WeakKeyDictionary[Any, Description] = weakref.WeakKeyDictionary()
 
 
-def describe(ax: Axes) -> Description:
-    """The text twin of a chart drawn by this module on ``ax``."""
+def describe(ax: Axes | RatingTable) -> Description:
+    """The text twin of a chart drawn by this module on ``ax`` (or of a rating table)."""
     try:
         return _descriptions[ax]
     except (KeyError, TypeError):
@@ -125,31 +167,154 @@ def describe(ax: Axes) -> Description:
         ) from None
 
 
-def alt_text(ax: Axes) -> str:
+def alt_text(ax: Axes | RatingTable) -> str:
     """A one-sentence summary of the chart on ``ax``, for an image's alt attribute."""
     return describe(ax).alt_text
 
 
-def show(ax: Axes) -> Description:
-    """Display the chart's figure, then its text twin, and close the figure.
+def show(ax: Axes | RatingTable) -> Description:
+    """Display the chart's figure (or the rating table), then its text twin, and close the figure.
 
     The image goes out with the chart's one-sentence summary as its plain-text form
     and as ``alt`` metadata, which nbconvert's HTML and screen readers in some
-    front ends use; the full twin follows, folded. Returns the :class:`Description`,
-    so a lesson can collect its ``sources``.
+    front ends use; the full twin follows, folded. A rating table goes out as its
+    HTML, with the same summary as its plain-text form. Returns the
+    :class:`Description`, so a lesson can collect its ``sources``.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-    from IPython.core.pylabtools import print_figure  # noqa: PLC0415
     from IPython.display import display  # noqa: PLC0415
 
     desc = describe(ax)
-    fig = ax.figure
-    png = print_figure(fig, "png", bbox_inches="tight", base64=True)  # type: ignore[no-untyped-call]
-    bundle = {"image/png": png, "text/plain": f"Chart: {desc.alt_text}"}
-    display(bundle, raw=True, metadata={"image/png": {"alt": desc.alt_text}})  # type: ignore[no-untyped-call]
-    plt.close(fig)  # type: ignore[arg-type]
+    if isinstance(ax, RatingTable):
+        display(table_bundle(ax), raw=True)  # type: ignore[no-untyped-call]
+    else:
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+        from IPython.core.pylabtools import print_figure  # noqa: PLC0415
+
+        fig = ax.figure
+        # A figure laid out by its layout engine already fits its page: "tight" would lay it
+        # out and draw it once more for nothing. A figure of someone else's, maybe not.
+        tight = None if fig.get_layout_engine() is not None else "tight"
+        png = print_figure(fig, "png", bbox_inches=tight, base64=True)  # type: ignore[no-untyped-call]
+        bundle, metadata = image_bundle(png, desc)
+        display(bundle, raw=True, metadata=metadata)  # type: ignore[no-untyped-call]
+        plt.close(fig)  # type: ignore[arg-type]
     display(desc)  # type: ignore[no-untyped-call]
     return desc
+
+
+def image_bundle(png: str, desc: Description) -> tuple[dict[str, str], dict[str, Any]]:
+    """A chart's PNG (base64) as a raw display bundle, with its summary as text and as alt."""
+    bundle = {"image/png": png, "text/plain": f"Chart: {desc.alt_text}"}
+    return bundle, {"image/png": {"alt": desc.alt_text}}
+
+
+def table_bundle(table: RatingTable) -> dict[str, str]:
+    """The display bundle of a rating table: the HTML, and its summary as plain text."""
+    return {"text/html": table.html, "text/plain": f"Table: {describe(table).alt_text}"}
+
+
+class Canvas:
+    """One figure that an explorer draws on again and again, instead of a new figure each time.
+
+    It is made once, at the screen size, outside pyplot (so nothing shows it or
+    closes it behind the explorer's back). ``axes()`` clears only the artists the
+    last drawing added (marks, texts, legend, a second y axis) and resets the data
+    limits, so the chart function draws on the same figure, Axes, axis objects and
+    title; ``png()`` draws it and encodes it.
+
+    The layout is fixed, not worked out on every draw: matplotlib's constrained
+    layout runs once for each ``layout`` key the explorer gives (the values of the
+    controls that put new labels in the margins: a case, a choice of series), and
+    its result is kept as margins in inches. A drawing with a key already seen, or
+    a change of a slider (same key), reuses them, also when a chart asks for
+    more height (``fit``: more rows), since margins in inches do not depend on it.
+    """
+
+    def __init__(self, size: tuple[float, float] = (SCREEN_WIDTH, 4.0)) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+        from matplotlib.figure import Figure  # noqa: PLC0415
+
+        self.figure = Figure(figsize=_screen(size), dpi=SCREEN_DPI, layout=None)
+        FigureCanvasAgg(self.figure)
+        self.figure._analogylab_canvas = self  # type: ignore[attr-defined]  # _new_axes asks it
+        self.ax: Axes = self.figure.add_subplot()
+        self.layouts: dict[Any, tuple[float, float, float, float]] = {}  # key -> margins (in)
+
+    def axes(self) -> Axes:
+        """The Axes, cleared of the last drawing, for a chart function's ``ax=``."""
+        fig, ax = self.figure, self.ax
+        for other in fig.axes:
+            if other is not ax:  # series_chart's second y axis
+                fig.delaxes(other)
+        for artist in (*ax.lines, *ax.patches, *ax.collections, *ax.texts, *ax.images):
+            artist.remove()
+        for artist in (*fig.texts, *fig.legends):
+            artist.remove()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+        ax.containers.clear()
+        ax.relim()  # no artists left: the next drawing's data sets the limits afresh
+        ax.set_autoscale_on(True)
+        return ax
+
+    def fit(self, size: tuple[float, float]) -> None:
+        """Grow to the height a chart function asks for (more rows); never shrink.
+
+        A figure that only grows does not make the page jump as the student flips
+        between cases, and keeps its renderer: matplotlib makes a new one for each new
+        size, and with it forgets every text it has measured.
+        """
+        width, height = self.figure.get_size_inches()
+        want = _screen(size)[1]
+        if want > height + 1e-9:
+            self.figure.set_size_inches(width, want)
+
+    def png(self, layout: Any = None) -> str:
+        """Draw the figure and encode it as PNG (base64), laid out for ``layout``.
+
+        A key not seen before is laid out by constrained layout (which then draws);
+        a known one gets its margins back, and the drawing is a plain draw.
+        """
+        from matplotlib.image import imsave  # noqa: PLC0415
+
+        fig = self.figure
+        margins = self.layouts.get(layout)
+        if margins is None:
+            fig.set_layout_engine("constrained")
+            fig.canvas.draw()  # lays out, then draws
+            fig.set_layout_engine("none")  # the positions stay as laid out
+            self.layouts[layout] = self._margins()
+        else:
+            self._place(margins)
+            fig.canvas.draw()
+        out = io.BytesIO()
+        # zlib level 3 rather than 6: about a quarter less time to encode, a file ~15% larger.
+        rgba = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]
+        imsave(out, rgba, format="png", pil_kwargs={"compress_level": 3})
+        return base64.b64encode(out.getvalue()).decode("ascii")
+
+    def _margins(self) -> tuple[float, float, float, float]:
+        """The Axes' distance from each edge of the figure in inches: left, bottom, right, top."""
+        width, height = self.figure.get_size_inches()
+        box = self.ax.get_position()
+        return box.x0 * width, box.y0 * height, (1 - box.x1) * width, (1 - box.y1) * height
+
+    def _place(self, margins: tuple[float, float, float, float]) -> None:
+        """Put every Axes (a second y axis too) at these margins for the figure's size now."""
+        width, height = self.figure.get_size_inches()
+        left, bottom, right, top = margins
+        box = (
+            left / width,
+            bottom / height,
+            1 - (left + right) / width,
+            1 - (top + bottom) / height,
+        )
+        for ax in self.figure.axes:
+            ax.set_position(box)
+
+
+def _screen(size: tuple[float, float]) -> tuple[float, float]:
+    return (min(float(size[0]), SCREEN_WIDTH), float(size[1]))
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -157,14 +322,17 @@ def show(ax: Axes) -> Description:
 
 def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:
+        canvas = getattr(ax.figure, "_analogylab_canvas", None)
+        if canvas is not None:
+            canvas.fit(size)
         return ax
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
-    _, new = plt.subplots(figsize=size, layout="constrained")
+    _, new = plt.subplots(figsize=_screen(size), dpi=SCREEN_DPI, layout="constrained")
     return new
 
 
-def _register(ax: Axes, desc: Description) -> Axes:
+def _register(ax: _Drawn, desc: Description) -> _Drawn:
     _descriptions[ax] = desc
     return ax
 
@@ -185,10 +353,12 @@ def _sources(frame: pd.DataFrame, column: str = "source_ids") -> tuple[str, ...]
 
 
 def _decimal_year(dates: pd.Series) -> pd.Series:
-    d = pd.to_datetime(dates)
-    start = pd.to_datetime(d.dt.year.astype(str) + "-01-01")
-    length = np.where(d.dt.is_leap_year, 366.0, 365.0)
-    return d.dt.year + (d - start).dt.days / length
+    """A date as a year with a fraction: the day of the year over the days in that year."""
+    day = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]")
+    start = day.astype("datetime64[Y]")
+    days = (day - start).astype(float)  # whole days since 1 January
+    length = ((start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")).astype(float)
+    return pd.Series(start.astype(int) + 1970 + days / length, index=dates.index)
 
 
 def _span_end(events: pd.DataFrame, *, end_dates: bool = True) -> pd.Series:
@@ -297,28 +467,37 @@ def _draw_events(
     the events by the same numbers. ``clip=(start, end)`` keeps each mark inside the
     visible span: an event that began before it is marked at its left edge, on its bar.
     """
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
     in_row: dict[float, int] = {}
-    for number, (_, e) in enumerate(ev.iterrows(), 1):
-        y = rows[e[row_of]]
-        colour, marker = styles[e["kind"]]
-        if e["x_end"] - e["x"] > 1 / 400:  # known only to the month or year, or lasting
-            ax.plot(
-                [e["x"], e["x_end"]], [y, y], color=colour, lw=5, alpha=0.45, solid_capstyle="butt"
-            )
+    # Line2D and add_line rather than ax.plot: the same lines, without plot's parsing of its
+    # arguments for each of up to a hundred marks (an explorer draws them on every change).
+    columns = ("x", "x_end", "x_period", "precision", "kind", "contested", row_of)
+    for number, (x, x_end, x_period, precision, kind, contested, row) in enumerate(
+        zip(*(ev[c] for c in columns), strict=True), 1
+    ):
+        y = rows[row]
+        colour, marker = styles[kind]
+        if x_end - x > 1 / 400:  # known only to the month or year, or lasting
+            bar = Line2D([x, x_end], [y, y], color=colour, lw=5, alpha=0.45)
+            bar.set_solid_capstyle("butt")
+            ax.add_line(bar)
         # A day-dated event is marked on its day; one known to the month or year, in the
         # middle of that month or year (not of any longer span it has).
-        mid = e["x"] if e["precision"] == "day" else (e["x"] + e["x_period"]) / 2
+        mid = x if precision == "day" else (x + x_period) / 2
         if clip is not None:
             mid = min(max(mid, clip[0]), clip[1])
-        ax.plot(
-            [mid],
-            [y],
-            marker=marker,
-            ms=8,
-            linestyle="none",
-            color=colour,
-            markerfacecolor="white" if e["contested"] else colour,
-            markeredgewidth=1.6,
+        ax.add_line(
+            Line2D(
+                [mid],
+                [y],
+                marker=marker,
+                ms=8,
+                linestyle="none",
+                color=colour,
+                markerfacecolor="white" if contested else colour,
+                markeredgewidth=1.6,
+            )
         )
         if numbered:
             k = in_row[y] = in_row.get(y, -1) + 1
@@ -331,6 +510,7 @@ def _draw_events(
                 fontsize=6.5,
                 color="0.15",
             )
+    ax.autoscale_view()
 
 
 def _thousands(value: float, _pos: float | None = None) -> str:
@@ -742,7 +922,28 @@ def _draw_series(target: Axes, rows: pd.DataFrame, i: int, label: str) -> None:
             target.plot(x[ranged], ends[ranged], linestyle="none", marker="_", color=colour, ms=12)
 
 
-def _series_legend(ax: Axes, axes: dict[str, Axes], *, ranges: bool) -> None:
+def _legend_above(ax: Axes, handles: list[Any], labels: list[str], ncols: int = 1) -> float:
+    """A legend above the plotting area, clear of the data; returns the title's pad (points).
+
+    The title goes above the legend: the pad is the legend's height in points (about
+    14 a row of 8-point text, with the legend's own padding), so the two never
+    overlap, whatever the data or the height of the plot.
+    """
+    ax.legend(
+        handles,
+        labels,
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        ncols=ncols,
+        fontsize=8,
+        frameon=False,
+        borderaxespad=0.5,
+    )
+    rows = -(-len(handles) // ncols) + sum(lab.count("\n") for lab in labels[::ncols])
+    return 12.0 + 14.0 * rows
+
+
+def _series_legend(ax: Axes, axes: dict[str, Axes], *, ranges: bool) -> float:
     """One legend for the lines of both y axes, and a key to the range bars if any."""
     from matplotlib.patches import Patch  # noqa: PLC0415
 
@@ -755,7 +956,7 @@ def _series_legend(ax: Axes, axes: dict[str, Axes], *, ranges: bool) -> None:
     if ranges:
         handles.append(Patch(color="0.6", alpha=0.4))
         labels.append("bar or band = range where sources disagree")
-    ax.legend(handles, labels, loc="best", fontsize=8, framealpha=0.9)
+    return _legend_above(ax, handles, labels)
 
 
 def series_chart(
@@ -769,9 +970,11 @@ def series_chart(
     A year with one agreed figure is a point on the line; a year where sources
     give different figures is a vertical bar from the lowest to the highest (and a
     shaded band joins neighbouring ranges). The unit is on the y axis, the
-    series' title in the legend, and the sources in a footnote. Series with two
-    different units share the x axis and get a y axis each; more than two units
-    cannot share one chart.
+    series' title in the legend (above the plot, clear of the data), and the
+    sources in a footnote. Series of the same ``quantity`` (``series_info``:
+    people, deaths, usd-million ...) share one y axis whatever their units are
+    called, so that equal numbers are drawn at equal heights; a second quantity gets
+    a second y axis, on the right; more than two cannot share one chart.
     """
     ids = [series_ids] if isinstance(series_ids, str) else list(series_ids)
     if not ids:
@@ -781,17 +984,20 @@ def series_chart(
     if unknown:
         raise ChartError(f"unknown series {unknown[0]!r}; the series are: {', '.join(info)}")
     years_ = _check_years(years)
-    units = list(dict.fromkeys(str(info[i].unit) for i in ids))
-    if len(units) > 2:
+    kinds: dict[str, list[str]] = {}  # quantity -> its series, in the order given
+    for sid in ids:
+        kinds.setdefault(str(info[sid].quantity), []).append(sid)
+    if len(kinds) > 2:
+        which = "; ".join(
+            f"{q}: {', '.join(str(info[i].title) for i in sids)}" for q, sids in kinds.items()
+        )
         raise ChartError(
-            f"these series have {len(units)} different units ({'; '.join(units)}); "
-            "one chart can show at most two: pick series that share a unit"
+            f"these series measure {len(kinds)} different kinds of quantity ({which}); "
+            "one chart can show at most two, one on each y axis: pick series of one or two kinds"
         )
     own_figure = ax is None
     ax = _new_axes(ax, (10, 4.6))
-    axes = {units[0]: ax}
-    if len(units) == 2:
-        axes[units[1]] = ax.twinx()
+    axes = dict(zip(kinds, [ax, ax.twinx()] if len(kinds) == 2 else [ax], strict=True))
     frames = []
     for i, sid in enumerate(ids):
         rows = ds.series[ds.series["series_id"] == sid].sort_values("year")
@@ -800,11 +1006,13 @@ def series_chart(
         unit = str(info[sid].unit)
         frames.append(rows.assign(unit=unit, title=str(info[sid].title)))
         label = f"{info[sid].title} ({unit})"
-        if axes[unit] is not ax:
+        if axes[str(info[sid].quantity)] is not ax:
             label += ", right axis"
-        _draw_series(axes[unit], rows, i, label)
-    for unit, target in axes.items():
-        target.set_ylabel(unit)
+        _draw_series(axes[str(info[sid].quantity)], rows, i, label)
+    for kind, target in axes.items():
+        # One axis, one quantity: its label names every unit drawn on it.
+        units = dict.fromkeys(str(info[sid].unit) for sid in kinds[kind])
+        target.set_ylabel(textwrap.fill("; ".join(units), 60), fontsize=9)
         target.set_ylim(bottom=0)
         target.yaxis.set_major_formatter(_thousands)
     ax.set_xlabel("Year")
@@ -813,8 +1021,8 @@ def series_chart(
     ax.set_axisbelow(True)
     data = pd.concat(frames, ignore_index=True)
     title = "; ".join(str(info[i].title) for i in ids)
-    ax.set_title(textwrap.fill(title, 90), loc="left", fontsize=11)
-    _series_legend(ax, axes, ranges=bool(data[["low", "high"]].notna().all(axis=1).any()))
+    pad = _series_legend(ax, axes, ranges=bool(data[["low", "high"]].notna().all(axis=1).any()))
+    ax.set_title(textwrap.fill(title, 90), loc="left", fontsize=11, pad=pad)
     srcs = _sources(data) if len(data) else ()
     series_srcs = tuple(str(s) for sid in ids for s in info[sid].source_ids)
     all_srcs = tuple(dict.fromkeys(srcs + series_srcs))
@@ -914,32 +1122,28 @@ def actor_goal_matrix(ds: Dataset, case: str, ax: Axes | None = None) -> Axes:
     roles = ds.roles[ds.roles["case_id"] == case].set_index("actor_id")["role"]
     actors = list(dict.fromkeys(a for a in roles.index if a in set(goals["actor_id"])))
     actors += [a for a in dict.fromkeys(goals["actor_id"]) if a not in actors]
-    names = {a: str(ds.actor(a)["name"]) for a in actors}
-    counts = goals.pivot_table(
-        index="actor_id", columns="category", values="goal", aggfunc="count", fill_value=0
-    ).reindex(index=actors, columns=cats, fill_value=0)
+    every = dict(zip(ds.actors["actor_id"], ds.actors["name"], strict=True))
+    names = {a: str(every[a]) if a in every else str(ds.actor(a)["name"]) for a in actors}
+    cells: dict[tuple[str, str], list[str]] = {}  # (actor, category) -> the goals' bases
+    for a, c, b in zip(goals["actor_id"], goals["category"], goals["basis"], strict=True):
+        cells.setdefault((a, c), []).append(b)
+    counts = np.array([[len(cells.get((a, c), ())) for c in cats] for a in actors], dtype=float)
     ax = _new_axes(ax, (max(7.0, 0.62 * len(cats) + 3), 0.45 * len(actors) + 2.2))
-    ax.imshow(
-        counts.to_numpy(dtype=float),
-        cmap="Blues",
-        vmin=0,
-        vmax=max(3, int(counts.max().max())),
-        aspect="auto",
-    )
+    ax.imshow(counts, cmap="Blues", vmin=0, vmax=max(3, int(counts.max())), aspect="auto")
     for i, a in enumerate(actors):
         for j, c in enumerate(cats):
-            cell = goals[(goals["actor_id"] == a) & (goals["category"] == c)]
-            if cell.empty:
+            bases = cells.get((a, c))
+            if not bases:
                 continue
-            basis = "/".join(sorted({"S" if b == "stated" else "I" for b in cell["basis"]}))
+            basis = "/".join(sorted({"S" if b == "stated" else "I" for b in bases}))
             ax.text(
                 j,
                 i,
-                f"{len(cell)} {basis}",
+                f"{len(bases)} {basis}",
                 ha="center",
                 va="center",
                 fontsize=8,
-                color="white" if len(cell) >= 2 else "black",
+                color="white" if len(bases) >= 2 else "black",
             )
     ax.set_xticks(range(len(cats)), cats, rotation=40, ha="right", fontsize=8)
     ax.set_yticks(
@@ -1007,7 +1211,8 @@ def counterpart_map(ds: Dataset, case_a: str, case_b: str, ax: Axes | None = Non
     pairs = pairs.sort_values(["_r", "counterpart_id"]).drop(columns="_r").reset_index(drop=True)
     left = list(dict.fromkeys(pairs["actor_a"]))
     right = list(dict.fromkeys(pairs["actor_b"]))
-    name = {a: str(ds.actor(a)["name"]) for a in set(left) | set(right)}
+    every = dict(zip(ds.actors["actor_id"], ds.actors["name"], strict=True))
+    name = {a: str(every[a]) if a in every else str(ds.actor(a)["name"]) for a in {*left, *right}}
     n = max(len(left), len(right))
     ly = {a: n - 1 - i * (n - 1) / max(len(left) - 1, 1) for i, a in enumerate(left)}
     ry = {a: n - 1 - i * (n - 1) / max(len(right) - 1, 1) for i, a in enumerate(right)}
@@ -1085,13 +1290,13 @@ VERDICT_STYLE: dict[str, tuple[str, str]] = {  # fill colour, hatch
     "partial": (PALETTE[1], "///"),
     "difference": ("white", ""),
 }
-RATING_STYLE: dict[str, tuple[str, str, str]] = {  # fill, text colour, hatch
-    "CC": ("#0072B2", "white", ""),
-    "C": ("#9CD2F0", "black", ""),
-    "N": ("#EEEEEE", "black", ""),
-    "NA": ("white", "0.35", "..."),
-    "I": ("#F5C26B", "black", "//"),
-    "II": ("#D55E00", "white", "xx"),
+RATING_STYLE: dict[str, tuple[str, str]] = {  # background, text: each pair at least 4.5:1
+    "CC": ("#0072B2", "#fff"),
+    "C": ("#9CD2F0", "#000"),
+    "N": ("#EEEEEE", "#000"),
+    "NA": ("#fff", "#595959"),
+    "I": ("#F5C26B", "#000"),
+    "II": ("#D55E00", "#000"),
 }
 RATING_WORDS = {
     "CC": "very consistent",
@@ -1147,21 +1352,19 @@ def likeness_chart(
     ax.set_xlabel("weight (bar length); filled part = how far the cases match", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     title = f"Likenesses and differences: {info_a['short_label']} and {info_b['short_label']}"
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    pad = _legend_above(
+        ax,
+        [Patch(facecolor=c, hatch=h, edgecolor="0.35") for c, h in VERDICT_STYLE.values()],
+        list(VERDICT_STYLE),
+        ncols=len(VERDICT_STYLE),
+    )
     ax.set_title(
         f"{title}\nAnalogy score {result.score:.2f} (threshold {threshold:g}): {result.verdict}",
         loc="left",
         fontsize=10,
-    )
-    from matplotlib.patches import Patch  # noqa: PLC0415
-
-    ax.legend(
-        handles=[
-            Patch(facecolor=c, hatch=h, edgecolor="0.35", label=v)
-            for v, (c, h) in VERDICT_STYLE.items()
-        ],
-        loc="lower right",
-        fontsize=8,
-        frameon=False,
+        pad=pad,
     )
     defaults = dict(
         zip(ds.dimensions["dimension_id"], ds.dimensions["default_weight"], strict=True)
@@ -1196,72 +1399,114 @@ def likeness_chart(
     return _register(ax, Description(title, tuple(s), _sources(t), t))
 
 
-def _rating_grid(
-    ax: Axes,
+@dataclass(frozen=True)
+class _Head:
+    """A heading of a rating table: its text (bold), a line under it, and a contested mark."""
+
+    text: str
+    detail: str = ""
+    contested: bool = False
+
+
+_CELL = "background-color:{bg};color:{fg};text-align:center;font-weight:bold;border:2px solid #fff"
+_ROW_HEAD = (
+    "text-align:left;vertical-align:top;font-weight:normal;white-space:normal;"
+    "min-width:14em;max-width:32em;padding:0.25em 0.5em"
+)
+_COL_HEAD = (
+    "text-align:center;vertical-align:bottom;white-space:normal;min-width:6em;max-width:11em;"
+    "padding:0.25em 0.4em"
+)
+_CONTESTED = ";border-left:4px dashed #333333"
+_CAPTION = "caption-side:top;text-align:left;font-weight:bold;padding:0.3em 0"
+
+
+def _chip(rating: str) -> str:
+    bg, fg = RATING_STYLE[rating]
+    return (
+        f'<span style="background-color:{bg};color:{fg};font-weight:bold;padding:0 0.35em;'
+        f'border:1px solid #BBBBBB">{rating}</span>'
+    )
+
+
+def _rating_table_html(
     m: pd.DataFrame,
-    rows: Sequence[str],
-    cols: Sequence[str],
-    hatch_cols: Sequence[int] = (),
-) -> None:
-    from matplotlib.patches import Rectangle  # noqa: PLC0415
+    *,
+    caption: str,
+    corner: str,
+    rows: Sequence[_Head],
+    columns: Sequence[_Head],
+    adds: pd.DataFrame,
+    key: str,
+) -> str:
+    """A matrix of ratings as an HTML table a screen reader can walk, for any rows and columns.
 
-    from analogylab import analysis  # noqa: PLC0415
+    One ``th scope="row"`` per item and one ``th scope="col"`` per column (any
+    columns: a hypothesis a student adds is one more), under a ``caption``. Each
+    cell writes its rating (an ``abbr`` whose title is the word), in the scale's
+    colour, and where it counts, what it adds to its column's score (``adds``:
+    "+1", "+2", or weighted): that text says what the hatching of a chart said.
+    A contested item is marked in words and with a dashed bar. Only inline styles,
+    no ids and no ``<style>``: the same ratings give the same bytes (nbval compares
+    them), JupyterLab keeps inline styles in the outputs of a notebook it does not
+    trust, and the reader edition's pages drop style blocks.
+    """
+    esc = html.escape
+    out = [
+        '<div class="analogylab-rating-table" style="overflow-x:auto">',
+        '<table style="border-collapse:collapse;margin:0.3em 0">',
+        f'<caption style="{_CAPTION}">{esc(caption)}</caption>',
+        f'<thead><tr><th scope="col" style="{_ROW_HEAD};vertical-align:bottom">{esc(corner)}</th>',
+    ]
+    for col in columns:
+        detail = f' <br><span style="font-weight:normal">{esc(col.detail)}</span>'
+        out.append(f'<th scope="col" style="{_COL_HEAD}">{esc(col.text)}{detail}</th>')
+    out.append("</tr></thead><tbody>")
+    values, points = m.to_numpy(dtype=object), adds.to_numpy(dtype=float)
+    for i, row in enumerate(rows):
+        mark = " <em>(contested)</em>" if row.contested else ""
+        detail = f" <br>{esc(row.detail)}" if row.detail else ""
+        style = _ROW_HEAD + (_CONTESTED if row.contested else "")
+        out.append(f'<tr><th scope="row" style="{style}"><b>{esc(row.text)}</b>{mark}{detail}</th>')
+        for j in range(len(columns)):
+            v = values[i, j]
+            rating = v if isinstance(v, str) else None  # as_matrix leaves None where unrated
+            bg, fg = RATING_STYLE.get(rating or "", ("#fff", "#000"))
+            word = RATING_WORDS.get(rating, rating) if rating else "not rated"
+            add = points[i, j]
+            plus = f' <span style="font-weight:normal">+{_fmt_num(add)}</span>' if add > 0 else ""
+            out.append(
+                f'<td style="{_CELL.format(bg=bg, fg=fg)}">'
+                f'<abbr title="{esc(str(word))}">{esc(rating or "?")}</abbr>{plus}</td>'
+            )
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    scale = ", ".join(f"{_chip(k)} {RATING_WORDS[k]}" for k in RATING_STYLE)
+    out.append(
+        f'<p style="font-size:0.9em;margin:0.2em 0 0.6em">Scale: {scale}; ? not rated. '
+        f"{esc(key)}</p></div>"
+    )
+    return "".join(out)
 
-    for i, ev in enumerate(m.index):
-        for j, h in enumerate(m.columns):
-            v = analysis.rating_at(m, ev, h)
-            fill, ink, hatch = (
-                RATING_STYLE.get(v, ("white", "black", "")) if v else ("white", "0.5", "")
-            )
-            ax.add_patch(
-                Rectangle(
-                    (j - 0.5, i - 0.5), 1, 1, facecolor=fill, hatch=hatch, edgecolor="white", lw=1.5
-                )
-            )
-            ax.text(
-                j,
-                i,
-                v or "?",
-                ha="center",
-                va="center",
-                fontsize=9,
-                color=ink,
-                fontweight="bold",
-                bbox={"boxstyle": "round,pad=0.1", "fc": fill, "ec": "none"} if hatch else None,
-            )
-    for j in hatch_cols:
-        ax.add_patch(
-            Rectangle((j - 0.5, -0.5), 1, len(m), fill=False, edgecolor="0.2", lw=1.2, ls="--")
-        )
-    ax.set_xlim(-0.5, len(m.columns) - 0.5)
-    ax.set_ylim(len(m) - 0.5, -0.5)
-    ax.set_yticks(range(len(m)), rows, fontsize=8)
-    ax.set_xticks(range(len(m.columns)), cols, fontsize=8)
-    ax.xaxis.tick_top()
-    for side in ("top", "right", "bottom", "left"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(length=0)
+
+def _cell_points(m: pd.DataFrame, weights: pd.Series | None = None) -> pd.DataFrame:
+    """What each cell adds to its column's inconsistency score (I = 1, II = 2, times a weight)."""
+    from analogylab.analysis import RATING_POINTS  # noqa: PLC0415
+
+    pts = pd.DataFrame(
+        [
+            [float(RATING_POINTS.get(v, 0)) if isinstance(v, str) else 0.0 for v in row]
+            for row in m.to_numpy(dtype=object)
+        ],
+        index=m.index,
+        columns=m.columns,
+    )
+    return pts if weights is None else pts.mul(weights, axis=0)
 
 
 def _hyp_labels(ds: Dataset, ids: Sequence[str], width: int = 18) -> list[str]:
     labels = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["label"], strict=True))
     return [textwrap.fill(str(labels.get(h, h)), width) for h in ids]
-
-
-def _rating_legend(ax: Axes, y: float) -> None:
-    from matplotlib.patches import Patch  # noqa: PLC0415
-
-    ax.legend(
-        handles=[
-            Patch(facecolor=f, hatch=h, edgecolor="0.5", label=f"{k} {RATING_WORDS[k]}")
-            for k, (f, _, h) in RATING_STYLE.items()
-        ],
-        loc="upper center",
-        bbox_to_anchor=(0.5, y),
-        ncols=3,
-        fontsize=7,
-        frameon=False,
-    )
 
 
 def ach_matrix(
@@ -1271,15 +1516,17 @@ def ach_matrix(
     *,
     weighted: bool = False,
     whose: str | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """Heuer's matrix: evidence down, hypotheses across, the rating written in every cell.
+) -> RatingTable:
+    """Heuer's matrix as a table: evidence down (by date), hypotheses across, a rating in each cell.
 
     ``ratings`` are the reference ratings of ``ratings.csv`` unless given (a grid
     exercise's answer, or any form ``analysis.as_matrix`` takes); ``whose`` names
-    them in the title ("your ratings"). Under each hypothesis: its inconsistency
-    score (I = 1, II = 2; lower is less inconsistent), weighted by credibility x
-    relevance when ``weighted``. Colour and hatching repeat the letters.
+    them in the title ("your ratings"). Each item's heading gives its date and
+    what it is, and marks it if contested; each hypothesis's heading gives its
+    inconsistency score (I = 1, II = 2; lower is less inconsistent), weighted by
+    credibility x relevance when ``weighted``, and each cell that counts says what
+    it adds to that score. Colour repeats the letters. Returns a
+    :class:`RatingTable`; ``show`` puts it and its text twin on the page.
     """
     from analogylab import analysis  # noqa: PLC0415
 
@@ -1300,20 +1547,47 @@ def ach_matrix(
     whose = whose or ("the reference ratings" if ratings is None else "these ratings")
     by_h = scores.set_index("hypothesis_id")["score"]
     ev = ds.evidence.set_index("evidence_id")
+    level = analysis.WEIGHT_LEVELS
+    weight = (
+        ev.loc[m.index, "credibility"].map(level) * ev.loc[m.index, "relevance"].map(level)
+        if weighted
+        else None
+    )
     rows = [
-        f"{e} ({_fmt_date(ev.at[e, 'date'], str(ev.at[e, 'precision']))})"
-        + (" contested" if bool(ev.at[e, "contested"]) else "")
+        _Head(
+            f"{e} · {_fmt_date(ev.at[e, 'date'], str(ev.at[e, 'precision']))}",
+            str(ev.at[e, "description"])
+            + (
+                f" Weight {weight[e]:.2f}: credibility {ev.at[e, 'credibility']!s} x "
+                f"relevance {ev.at[e, 'relevance']!s}."
+                if weight is not None
+                else ""
+            ),
+            bool(ev.at[e, "contested"]),
+        )
         for e in m.index
     ]
     cols = [
-        f"{lab}\n{'weighted ' if weighted else ''}score {_fmt_num(round(float(by_h[h]), 2))}"
-        for lab, h in zip(_hyp_labels(ds, list(m.columns)), m.columns, strict=True)
+        _Head(lab, f"{'weighted ' if weighted else ''}score {_fmt_num(round(float(by_h[h]), 2))}")
+        for lab, h in zip(_hyp_labels(ds, list(m.columns), 999), m.columns, strict=True)
     ]
-    ax = _new_axes(ax, (2.0 * len(m.columns) + 3, 0.32 * len(m) + 3.2))
-    _rating_grid(ax, m, rows, cols)
-    _rating_legend(ax, -0.01)
     title = f"Competing hypotheses: {info['short_label']} ({whose})"
-    ax.set_title(title, loc="left", fontsize=10, pad=12)
+    counted = ", times the item's weight: credibility x relevance" if weighted else ""
+    table = _rating_table_html(
+        m,
+        caption=title + ("; weighted scores" if weighted else ""),
+        corner="Evidence, by date",
+        rows=rows,
+        columns=cols,
+        adds=_cell_points(m, weight),
+        key=(
+            f"+N: what the cell adds to the hypothesis's inconsistency score (I counts 1, "
+            f"II counts 2{counted}); the score under each hypothesis is the sum of its "
+            "column, and lower is less inconsistent. Consistent ratings add nothing: evidence "
+            "that fits a hypothesis cannot prove it. A dashed bar and (contested) mark an "
+            "item whose facts are disputed."
+        ),
+    )
     order = "; ".join(
         f"{_hyp_labels(ds, [h], 999)[0]} {_fmt_num(round(v, 2))}"
         for h, v in zip(scores["hypothesis_id"], scores["score"], strict=True)
@@ -1354,7 +1628,9 @@ def ach_matrix(
         rr = ds.ratings[ds.ratings["evidence_id"].isin(m.index)]
         sources = tuple(dict.fromkeys(sources + _sources(rr)))
     data = m.reset_index()
-    return _register(ax, Description(title, tuple(s), sources, data))
+    return _register(
+        RatingTable(title, table, m, scores), Description(title, tuple(s), sources, data)
+    )
 
 
 def hindsight_chart(
@@ -1363,15 +1639,15 @@ def hindsight_chart(
     ratings: Any = None,
     *,
     include_contested: bool = True,
-    ax: Axes | None = None,
-) -> Axes:
-    """What happened after the analysis date (columns, by date) against each hypothesis (rows).
+) -> RatingTable:
+    """What happened after the analysis date (rows, by date) against each hypothesis (columns).
 
-    Each cell holds how consistent the development is with the hypothesis (the
-    reference ratings of ``milestones.csv`` unless ``ratings`` are given); the
-    hindsight score (inconsistency, lower is better) ends each row. Contested
-    developments are framed with a dashed line and marked in their label, or
-    left out with ``include_contested=False``.
+    A table like ``ach_matrix``'s: each cell holds how consistent the development is
+    with the hypothesis (the reference ratings of ``milestones.csv`` unless
+    ``ratings`` are given), and what it adds to the hypothesis's hindsight score
+    (inconsistency, lower is better), which heads its column. Contested
+    developments are marked in their heading, or left out with
+    ``include_contested=False``. Returns a :class:`RatingTable`.
     """
     from analogylab import analysis  # noqa: PLC0415
 
@@ -1388,25 +1664,36 @@ def hindsight_chart(
     grid = analysis.as_matrix(m.T)  # hypotheses down
     by_h = scores.set_index("hypothesis_id")["inconsistency"]
     ev_rows = ds.events.set_index("event_id")
-    col_labels = [
-        f"{_fmt_date(ev_rows.at[e, 'date'], str(ev_rows.at[e, 'precision']))}\n"
-        + textwrap.fill(str(events.at[e, "title"]), 16)
-        + ("\n(contested)" if bool(events.at[e, "contested"]) else "")
+    rows = [
+        _Head(
+            f"{_fmt_date(ev_rows.at[e, 'date'], str(ev_rows.at[e, 'precision']))} · "
+            f"{events.at[e, 'title']!s}",
+            contested=bool(events.at[e, "contested"]),
+        )
         for e in order
     ]
-    row_labels = [
-        f"{lab}\nhindsight score {_fmt_num(by_h.get(h, 0))}"
-        for lab, h in zip(_hyp_labels(ds, hyps, 30), hyps, strict=True)
+    cols = [
+        _Head(lab, f"hindsight score {_fmt_num(by_h.get(h, 0))}")
+        for lab, h in zip(_hyp_labels(ds, hyps, 999), hyps, strict=True)
     ]
     hatch = [j for j, e in enumerate(order) if bool(events.at[e, "contested"])]
-    ax = _new_axes(ax, (1.25 * len(order) + 3.5, 0.75 * len(hyps) + 3.4))
-    _rating_grid(ax, grid, row_labels, col_labels, hatch)
-    ax.tick_params(axis="x", labelsize=7)
-    _rating_legend(ax, -0.01)
     whose = "the reference ratings" if ratings is None else "your ratings"
     when = _fmt_date(info["analysis_date"], "day")
     title = f"Hindsight: {info['short_label']} after {when} ({whose})"
-    ax.set_title(title, loc="left", fontsize=10, pad=12)
+    table = _rating_table_html(
+        m,
+        caption=title,
+        corner="What happened, by date",
+        rows=rows,
+        columns=cols,
+        adds=_cell_points(m),
+        key=(
+            "+N: what the development adds to the hypothesis's hindsight score (I counts 1, "
+            "II counts 2); the score under each hypothesis is the sum of its column, and lower "
+            "is less inconsistent. A dashed bar and (contested) mark a development whose facts "
+            "are disputed."
+        ),
+    )
     ranking = "; ".join(
         f"{_hyp_labels(ds, [h], 999)[0]} {_fmt_num(v)}"
         for h, v in zip(scores["hypothesis_id"], scores["inconsistency"], strict=True)
@@ -1427,7 +1714,7 @@ def hindsight_chart(
         )
     if hatch:
         s.append(
-            "Contested developments (framed with a dashed line): "
+            "Contested developments (marked contested): "
             + ", ".join(str(events.at[order[j], "title"]) for j in hatch)
             + "."
         )
@@ -1439,4 +1726,6 @@ def hindsight_chart(
             f"{_fmt_date(ev_rows.at[e, 'date'], str(ev_rows.at[e, 'precision']))}, "
             f"{events.at[e, 'title']!s}: {cells}."
         )
-    return _register(ax, Description(title, tuple(s), _sources(ms), ms))
+    return _register(
+        RatingTable(title, table, m, scores), Description(title, tuple(s), _sources(ms), ms)
+    )

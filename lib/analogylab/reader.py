@@ -24,8 +24,11 @@ How a lesson becomes a page, and why:
   text); stderr and widget placeholders never are.
 - **Code is shown folded** under "Code": a reader cannot run it, and the lessons
   read as text and charts; anyone curious opens it.
+- **Rating tables stay tables.** The ACH and hindsight matrices are HTML tables in
+  the outputs (caption, header cells with their scope, inline colours), shown as
+  they are, with their text twins.
 - **Widgets become static blocks.** An explorer shows its title, its controls with
-  their starting values, and the chart (with its text twin) it starts with. An
+  their starting values, and the chart (with its text twin, folded) it starts with. An
   exercise is rendered from the question bank: prompt, options, points, hints, and
   how to answer it in JupyterLab. The answer key and its explanations are shown
   only with ``answers=True`` (``--answers``, for teachers and self-study).
@@ -471,9 +474,14 @@ class _Page:
             parts.append(self.outputs(list(state.get("outputs", [])), [], where, 0))
         elif "children" in state:
             self._walk_children(state, controls, parts, where)
+        elif "analogylab-text-twin" in classes:
+            parts.append(self.twin(str(state.get("value", "")), where))
+        elif "analogylab-twin-toggle" in classes:
+            return  # the page folds the twin itself: no box to tick on paper
         elif name in {"HTMLModel", "HTMLMathModel"}:
             value = self.site.relink(_clean_html(str(state.get("value", ""))), where)
-            parts.append(f'<div class="output">{value}</div>')
+            if value.strip():
+                parts.append(f'<div class="output">{value}</div>')
         elif name == "LabelModel":
             parts.append(f"<p>{html.escape(str(state.get('value', '')))}</p>")
         elif name == "ButtonModel":
@@ -486,6 +494,17 @@ class _Page:
             label = str(state.get("description") or state.get("tooltip") or "")
             label = label.strip().rstrip(":") or "a control"
             controls.append(f"<li>{html.escape(label)}: <strong>{html.escape(shown)}</strong></li>")
+
+    def twin(self, value: str, where: str) -> str:
+        """An explorer's text twin, folded under its heading as a static chart's twin is."""
+        body = self.site.relink(_clean_html(value), where)
+        m = re.match(r"\s*<p><b>(.*?)</b></p>(.*)\Z", body, re.S)
+        if not m:
+            return ""  # no chart drawn (a message instead): no twin
+        return (
+            f'<details class="analogylab-text-twin"><summary>{m.group(1)}</summary>'
+            f"{m.group(2)}</details>\n"
+        )
 
     def _walk_children(
         self,

@@ -1,12 +1,19 @@
 """Interactive charts: labelled controls wired to the chart functions of :mod:`analogylab.charts`.
 
-Each function returns an :class:`Explorer`, a box of controls above an output area
-of fixed height (so the page does not jump as the chart is redrawn). The output
-shows the chart and, folded under it, its text twin. The controls are wired with
-``ipywidgets.interactive_output``; sliders redraw only when released
-(``continuous_update=False``). A choice the data cannot draw (no series picked,
-three different units, two cases with no recorded counterparts) shows a message
-in the output area saying what to change, never a traceback.
+Each function returns an :class:`Explorer`: a box of controls above the chart, a
+"Show the chart in words" box that unfolds its text twin, and any tables that go
+with it. The explorer grows with what it shows (no inner scroll box). A change of
+a control redraws at once (sliders when released, ``continuous_update=False``);
+a choice the data cannot draw (no series picked, three kinds of quantity, two
+cases with no recorded counterparts) shows a message saying what to change, never
+a traceback.
+
+A figure is made once per explorer (a :class:`charts.Canvas`) and redrawn in place:
+a control change replaces the marks, limits and labels it affects and keeps the
+figure, its axes and its layout, which is worked out again only when the change
+puts new labels in the margins (another case, other series). The ACH matrix and
+the hindsight matrix are HTML tables, not figures. The text twin is a widget of
+its own, so it stays open (or closed) across redraws, as the student left it.
 
 Running the same cell again replaces its explorer: the previous one is closed,
 with its controls and their handlers, so handlers never pile up on a control.
@@ -17,6 +24,7 @@ with its controls and their handlers, so handlers never pile up on a control.
 from __future__ import annotations
 
 import html
+import inspect
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -41,18 +49,27 @@ __all__ = [
     "timeline_explorer",
 ]
 
-OUTPUT_HEIGHT = "620px"
+TWIN_LABEL = "Show the chart in words"
 _STYLE = {"description_width": "initial"}
 _live: dict[Hashable, Explorer] = {}  # one explorer per (function, arguments): the latest
 
 
 class Explorer(ipw.VBox):  # type: ignore[misc]
-    """An interactive chart: ``controls`` (by name) above ``output``.
+    """An interactive chart: ``controls`` (by name) above ``output``, its twin under it.
+
+    ``draw`` takes the controls' values by name, and ``ax`` if it draws a figure
+    (the explorer's :class:`charts.Canvas` hands it the same Axes each time,
+    cleared); it returns an Axes or a :class:`charts.RatingTable`, or a pair of
+    that and HTML snippets to show under it. ``layout_by`` names the controls
+    whose values put other labels in the figure's margins (a case, the series): the
+    figure is laid out once for each combination of their values, and kept so.
 
     ``redraws`` counts the drawings, ``description`` is the text twin of the
     chart on show, ``error`` the message shown instead of a chart if the choice
     cannot be drawn, and ``waiting`` the message shown while the chart waits for
-    the student (say, for ratings to be checked).
+    the student (say, for ratings to be checked). ``output`` holds the chart,
+    ``twin`` its text twin (shown while ``twin_toggle`` is ticked) and ``notes``
+    the tables under it.
     """
 
     def __init__(
@@ -65,6 +82,7 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         *,
         above: Sequence[ipw.Widget] = (),
         arrange: Callable[[dict[str, ipw.Widget]], Sequence[ipw.Widget]] | None = None,
+        layout_by: Iterable[str] = (),
     ) -> None:
         self.title = title
         self.controls = controls
@@ -75,54 +93,84 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         self._undo: list[Callable[[], None]] = []
         self._draw = draw
         self._paused = False
+        self._layout_by = tuple(layout_by)
+        self.canvas = charts.Canvas() if "ax" in inspect.signature(draw).parameters else None
         if before is not None:
             before(self)  # observers that must run before a redraw (e.g. reset the years)
-        self.output = ipw.interactive_output(self._render, controls)
-        self.output.layout = ipw.Layout(
-            height=OUTPUT_HEIGHT, overflow="auto", border="1px solid #ddd"
+        self.output = ipw.Output()
+        self.output.add_class("analogylab-chart")
+        self.twin_toggle = ipw.Checkbox(
+            value=False, description=TWIN_LABEL, indent=False, layout=ipw.Layout(width="auto")
         )
+        self.twin_toggle.add_class("analogylab-twin-toggle")
+        self.twin = ipw.HTML(layout=ipw.Layout(display="none"))
+        self.twin.add_class("analogylab-text-twin")
+        self.notes = ipw.HTML()
+        self.notes.add_class("analogylab-notes")
+        self.twin_toggle.observe(self._show_twin, names="value")
+        for control in controls.values():  # after ``before``: its observers run first
+            control.observe(self._changed, names="value")
         heading = ipw.HTML(f"<b>{html.escape(title)}</b><br><span>{html.escape(help_text)}</span>")
         boxes = list(arrange(controls) if arrange is not None else controls.values())
-        super().__init__(children=[*above, heading, *boxes, self.output])
+        super().__init__(
+            children=[*above, heading, *boxes, self.output, self.twin_toggle, self.twin, self.notes]
+        )
         self.add_class("analogylab-explorer")
+        self.refresh()
 
-    def _render(self, **values: Any) -> None:
-        if self._paused:
-            return
-        import matplotlib.pyplot as plt  # noqa: PLC0415
-        from IPython.display import HTML, display  # noqa: PLC0415
+    def _changed(self, _change: dict[str, Any]) -> None:
+        if not self._paused:
+            self.refresh()
 
-        self.redraws += 1
-        open_before = set(plt.get_fignums())
-        self.waiting = None
-        try:
-            ax = self._draw(**values)
-        except Waiting as wait:
-            self.description, self.error, self.waiting = None, None, str(wait)
-            display(HTML(f'<p role="status">{html.escape(str(wait))}</p>'))  # type: ignore[no-untyped-call]
-            return
-        except (AnalogylabError, ValueError) as err:
-            for num in set(plt.get_fignums()) - open_before:  # a half-drawn figure is not shown
-                plt.close(num)
-            self.description, self.error = None, str(err)
-            message = f'<p role="alert"><b>Cannot draw this chart:</b> {html.escape(str(err))}</p>'
-            display(HTML(message))  # type: ignore[no-untyped-call]
-            return
-        extras: Sequence[Any] = ()
-        if isinstance(ax, tuple):  # (Axes, things to show under the chart's twin)
-            ax, extras = ax
-        self.error = None
-        self.description = charts.show(ax)
-        for item in extras:
-            display(item)  # type: ignore[no-untyped-call]
+    def _show_twin(self, change: dict[str, Any]) -> None:
+        self.twin.layout.display = None if change["new"] else "none"
 
     def refresh(self) -> None:
-        """Draw again with the controls as they are (after something outside them changed)."""
-        from IPython.display import clear_output  # noqa: PLC0415
+        """Draw again with the controls as they are (after a change, or something outside them)."""
+        from IPython.display import HTML, clear_output, display  # noqa: PLC0415
 
+        values = {name: c.value for name, c in self.controls.items()}
         with self.output:
             clear_output(wait=True)  # type: ignore[no-untyped-call]
-            self._render(**{name: c.value for name, c in self.controls.items()})
+            shown = self._render(values)
+            if isinstance(shown, str):
+                display(HTML(shown))  # type: ignore[no-untyped-call]
+            else:
+                display(shown[0], raw=True, metadata=shown[1])  # type: ignore[no-untyped-call]
+        drawn = self.description is not None
+        self.twin_toggle.layout.display = None if drawn else "none"
+        if not drawn:
+            self.twin.value = ""
+            self.notes.value = ""
+
+    def _render(self, values: dict[str, Any]) -> str | tuple[dict[str, str], dict[str, Any]]:
+        """Draw; return what the output shows: a display bundle and its metadata, or HTML."""
+        self.redraws += 1
+        self.waiting = None
+        try:
+            if self.canvas is not None:
+                drawn = self._draw(**values, ax=self.canvas.axes())
+            else:
+                drawn = self._draw(**values)
+        except Waiting as wait:
+            self.description, self.error, self.waiting = None, None, str(wait)
+            return f'<p role="status">{html.escape(str(wait))}</p>'
+        except (AnalogylabError, ValueError) as err:
+            self.description, self.error = None, str(err)
+            return f'<p role="alert"><b>Cannot draw this chart:</b> {html.escape(str(err))}</p>'
+        extras: Sequence[str] = ()
+        if isinstance(drawn, tuple):  # (chart, HTML to show under the chart's twin)
+            drawn, extras = drawn
+        self.error = None
+        self.description = desc = charts.describe(drawn)
+        self.twin.value = _twin_html(desc)
+        self.notes.value = "".join(extras)
+        if isinstance(drawn, charts.RatingTable):
+            return charts.table_bundle(drawn), {}
+        assert self.canvas is not None
+        # The layout is the one for these values of the controls that change the margins.
+        layout = tuple(_hashable(values[name]) for name in self._layout_by)
+        return charts.image_bundle(self.canvas.png(layout), desc)
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -144,12 +192,24 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         self._undo.clear()
         for c in self.controls.values():
             c.close()
-        self.output.close()
+        for part in (self.output, self.twin_toggle, self.twin, self.notes):
+            part.close()
+        self.canvas = None
         self.close()
 
     def __repr__(self) -> str:
         # ipywidgets cuts the plain-text form of a widget at 110 characters: keep it short.
         return f"Interactive chart: {self.title}. Run this cell to use its controls."
+
+
+def _hashable(value: Any) -> Hashable:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _twin_html(desc: charts.Description) -> str:
+    """The text twin as the explorer shows it when unfolded: a heading, then its sentences."""
+    body = "".join(f"<p>{html.escape(s)}</p>" for s in desc.sentences)
+    return f"<p><b>The chart in words: {html.escape(desc.title)}</b></p>{body}"
 
 
 def _register(key: Hashable, explorer: Explorer) -> Explorer:
@@ -230,10 +290,10 @@ def timeline_explorer(
     )
     years_w = _years_slider(lo, hi, years)
 
-    def draw(case: str, kinds: tuple[str, ...], years: tuple[int, int]) -> Any:
+    def draw(case: str, kinds: tuple[str, ...], years: tuple[int, int], ax: Any) -> Any:
         if not kinds:
             raise charts.ChartError("no kind of event is selected; pick at least one in the list")
-        return charts.timeline(ds, case, kinds=list(kinds), years=years)
+        return charts.timeline(ds, case, kinds=list(kinds), years=years, ax=ax)
 
     def before(ex: Explorer) -> None:
         def new_case(change: dict[str, Any]) -> None:
@@ -252,6 +312,7 @@ def timeline_explorer(
         {"case": case_w, "kinds": kinds_w, "years": years_w},
         draw,
         before,
+        layout_by=("case", "kinds"),  # the rows, named in the margin, change
     )
     return _register(_key("timeline", case, kinds and list(kinds), years and list(years)), ex)
 
@@ -287,14 +348,15 @@ def aligned_explorer(
         min(-20, win[0]), max(40, win[1]), win, label="Years before and after the aligned events"
     )
 
-    def draw(align: tuple[str, str], window: tuple[int, int]) -> Any:
-        return charts.aligned_timelines(ds, a, b, align=align, window=window)
+    def draw(align: tuple[str, str], window: tuple[int, int], ax: Any) -> Any:
+        return charts.aligned_timelines(ds, a, b, align=align, window=window, ax=ax)
 
     ex = Explorer(
         "The two cases lined up",
         "Choose which pair of events to put at year 0, and how many years either side to show.",
         {"align": align_w, "window": window_w},
         draw,
+        layout_by=("align",),
     )
     return _register(_key("aligned", a, b, align and list(align), window and list(window)), ex)
 
@@ -334,8 +396,8 @@ def series_explorer(
     )
     years_w = _years_slider(lo, hi, years)
 
-    def draw(series_ids: tuple[str, ...], years: tuple[int, int]) -> Any:
-        return charts.series_chart(ds, list(series_ids), years=years)
+    def draw(series_ids: tuple[str, ...], years: tuple[int, int], ax: Any) -> Any:
+        return charts.series_chart(ds, list(series_ids), years=years, ax=ax)
 
     ex = Explorer(
         "Yearly figures",
@@ -343,6 +405,7 @@ def series_explorer(
         "bars and bands show where sources give different figures.",
         {"series_ids": series_w, "years": years_w},
         draw,
+        layout_by=("series_ids",),  # the legend and the y axes change
     )
     return _register(
         _key("series", series_ids and list(series_ids), case, years and list(years)), ex
@@ -355,14 +418,15 @@ def goal_explorer(ds: Dataset, case: str | None = None) -> Explorer:
         options=_cases(ds), value=_case_or_first(ds, case), description="Case", style=_STYLE
     )
 
-    def draw(case: str) -> Any:
-        return charts.actor_goal_matrix(ds, case)
+    def draw(case: str, ax: Any) -> Any:
+        return charts.actor_goal_matrix(ds, case, ax=ax)
 
     ex = Explorer(
         "Actors and their goals",
         "Pick a case: who wants what, stated or inferred.",
         {"case": case_w},
         draw,
+        layout_by=("case",),  # other actors, named in the margin
     )
     return _register(_key("goals", case), ex)
 
@@ -380,16 +444,17 @@ def counterpart_explorer(
         style=_STYLE,
     )
 
-    def draw(case_a: str, case_b: str) -> Any:
+    def draw(case_a: str, case_b: str, ax: Any) -> Any:
         if case_a == case_b:
             raise charts.ChartError("both pickers name the same case; choose two different cases")
-        return charts.counterpart_map(ds, case_a, case_b)
+        return charts.counterpart_map(ds, case_a, case_b, ax=ax)
 
     ex = Explorer(
         "Who plays whose part",
         "Pick two cases; line style and label give how well each pair fits.",
         {"case_a": a_w, "case_b": b_w},
         draw,
+        layout_by=("case_a", "case_b"),
     )
     return _register(_key("counterparts", case_a, case_b), ex)
 
@@ -399,20 +464,15 @@ def counterpart_explorer(
 
 def _html_table(
     frame: pd.DataFrame, caption: str, ds: Dataset | None = None, **headings: str
-) -> Any:
+) -> str:
     """A table under a chart: whole cells, names instead of ids (``analogylab.show_table``)."""
-    from IPython.display import HTML  # noqa: PLC0415
-
     from analogylab.tables import make_table  # noqa: PLC0415
 
-    table = make_table(ds, frame, caption=caption, headings=headings)
-    return HTML(table.html())  # type: ignore[no-untyped-call]
+    return make_table(ds, frame, caption=caption, headings=headings).html()
 
 
-def _note(text: str) -> Any:
-    from IPython.display import HTML  # noqa: PLC0415
-
-    return HTML(f"<p>{html.escape(text)}</p>")  # type: ignore[no-untyped-call]
+def _note(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
 
 
 def analogy_explorer(
@@ -455,10 +515,10 @@ def analogy_explorer(
         layout=ipw.Layout(width="auto"),
     )
 
-    def draw(case_a: str, case_b: str, **w: float) -> Any:
+    def draw(case_a: str, case_b: str, ax: Any, **w: float) -> Any:
         if case_a == case_b:
             raise charts.ChartError("both pickers name the same case; choose two different cases")
-        ax = charts.likeness_chart(ds, case_a, case_b, weights=w)
+        ax = charts.likeness_chart(ds, case_a, case_b, weights=w, ax=ax)
         sens = analysis.weight_sensitivity(ds, case_a, case_b, weights=w)
         flips = sens[sens["flips"]]
         if flips.empty:
@@ -490,6 +550,7 @@ def analogy_explorer(
         controls,
         draw,
         arrange=arrange,
+        layout_by=("case_a", "case_b"),
     )
 
     def on_reset(_b: Any) -> None:
@@ -638,14 +699,14 @@ def ach_explorer(
     def draw(weighted: bool, whose: str = "reference") -> Any:
         ratings = _students(whose, grid, own, "matrix")
         who = None if ratings is None else "your ratings"
-        ax = charts.ach_matrix(ds, case, ratings=ratings, weighted=weighted, whose=who)
-        m = analysis.as_matrix(charts.describe(ax).data.set_index("evidence_id"))
-        scores = analysis.score_hypotheses(m, ds.evidence, weighted=weighted)
+        table = charts.ach_matrix(ds, case, ratings=ratings, weighted=weighted, whose=who)
+        m = table.matrix
+        scores = table.scores.copy()  # as the table counted them
         scores.insert(1, "label", scores["hypothesis_id"].map(labels))
         diag = analysis.diagnosticity(m)
         loo = analysis.leave_one_out(m, ds.evidence, weighted=weighted)
         movers = loo[loo["order_changed"]]
-        extras: list[Any] = [
+        extras: list[str] = [
             _html_table(
                 scores[
                     ["rank", "label", "inconsistency", "weighted", "consistent", "applicable"]
@@ -695,7 +756,7 @@ def ach_explorer(
                         rationale="The reference's reason",
                     )
                 )
-        return ax, tuple(extras)
+        return table, tuple(extras)
 
     ex = Explorer(
         "Competing hypotheses",
@@ -720,9 +781,8 @@ def hindsight_explorer(
     ``exercise``, a grid widget already on the page) the chart starts with the
     student's own ratings and redraws after every Check.
     """
-    from analogylab import analysis  # noqa: PLC0415
-
     _case_or_first(ds, case)
+    labels = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["label"], strict=True))
     grid, own = _grid(exercise_id, exercise, "hindsight chart")
     controls: dict[str, ipw.Widget] = {"contested": _checkbox("Leave out contested developments")}
     if grid is not None:
@@ -730,13 +790,14 @@ def hindsight_explorer(
 
     def draw(contested: bool, whose: str = "reference") -> Any:
         ratings = _students(whose, grid, own, "chart")
-        ax = charts.hindsight_chart(ds, case, ratings=ratings, include_contested=not contested)
-        scores = analysis.hindsight_scores(
-            ds, case, ratings=ratings, include_contested=not contested
+        table = charts.hindsight_chart(ds, case, ratings=ratings, include_contested=not contested)
+        scores = table.scores.copy()  # analysis.hindsight_scores, as the table counted them
+        scores.insert(1, "label", scores["hypothesis_id"].map(labels))
+        scores_shown = scores[["rank", "label", "inconsistency", "consistent", "applicable"]]
+        scored = _html_table(
+            scores_shown, "Hindsight scores (rank 1 = least inconsistent)", ds, label="Hypothesis"
         )
-        table = scores[["rank", "label", "inconsistency", "consistent", "applicable"]]
-        caption = "Hindsight scores (rank 1 = least inconsistent)"
-        return ax, (_html_table(table, caption, ds, label="Hypothesis"),)
+        return table, (scored,)
 
     ex = Explorer(
         "Hindsight",
