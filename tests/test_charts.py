@@ -447,7 +447,13 @@ def test_show_displays_the_figure_then_its_twin_and_closes_it(
     (image, image_kw), (twin, twin_kw) = shown
     assert base64.b64decode(image["image/png"]).startswith(b"\x89PNG")
     assert image["text/plain"] == f"Chart: {d.alt_text}"
-    assert image_kw == {"raw": True, "metadata": {"image/png": {"alt": d.alt_text}}}
+    assert image_kw == {
+        "raw": True,
+        "metadata": {
+            "image/png": {"alt": d.alt_text},
+            "analogylab": {"sources": list(d.sources)},  # what the chart rests on
+        },
+    }
     assert twin is d and twin_kw == {}
     assert ax.figure.number not in plt.get_fignums()
 
