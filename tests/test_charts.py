@@ -373,7 +373,8 @@ def _pair_sentences(d: charts.Description) -> list[tuple[str, str, frozenset[str
             role, _, rest = head.partition(": ")
             actors, fit = rest.rsplit(" (", 1)
             out.append((role, fit, frozenset(actors.split(", "))))
-    return sorted(out, key=str)
+    # Sorted by the names in order: a frozenset's str follows the process's hash seed.
+    return sorted(out, key=lambda t: (t[0], t[1], sorted(t[2])))
 
 
 def test_counterpart_map_reads_pairs_either_way_round(ds: Dataset) -> None:
