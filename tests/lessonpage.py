@@ -62,8 +62,16 @@ def last_expression(cell: Any) -> str:
     return ast.unparse(body[-1])
 
 
-def check_frame(nb: Any, title: str, minutes: tuple[int, int]) -> None:
-    """Title, purpose, 3-5 goals, time needed within ``minutes``; the navigation cell second."""
+def measured_time(nb: Any) -> str:
+    """The "Time needed" line ``analogylab tidy`` measures for this lesson."""
+    from analogylab.lesson_time import measure
+    from analogylab.notebooks import _ExerciseMinutes
+
+    return measure(nb.cells, _ExerciseMinutes()).line()
+
+
+def check_frame(nb: Any, title: str) -> None:
+    """Title, purpose, 3-5 goals, the measured time needed; the navigation cell second."""
     first = nb.cells[0]
     assert first.cell_type == "markdown"
     src = first.source
@@ -71,8 +79,7 @@ def check_frame(nb: Any, title: str, minutes: tuple[int, int]) -> None:
     assert "**Purpose:**" in src and "**By the end you can**" in src
     block = src.split("**By the end you can**")[1].split("**Time needed:**")[0]
     assert 3 <= len(re.findall(r"^- ", block, re.MULTILINE)) <= 5
-    time = re.search(r"\*\*Time needed:\*\* about (\d+) minutes", src)
-    assert time and minutes[0] <= int(time.group(1)) <= minutes[1]
+    assert src.rstrip().endswith(measured_time(nb)), "the time needed, as tidy measures it"
     second = nb.cells[1]
     assert second.cell_type == "markdown"
     assert second.source.splitlines()[0] == NAV_MARKER
@@ -136,7 +143,10 @@ def check_closing(nb: Any, lesson: str) -> None:
     assert headings.index("## Summary") < headings.index("## Sources for this lesson")
     last = nb.cells[-1]
     assert last.cell_type == "code"
-    assert last_expression(last) == f"analogylab.lesson_sources(ds, '{lesson}', cited)"
+    from analogylab.notebooks import lesson_sources_code
+
+    (path,) = NOTEBOOKS.glob(f"{lesson}-*.ipynb")
+    assert last_expression(last) == ast.unparse(ast.parse(lesson_sources_code(path)))
 
 
 def check_tables_cited(nb: Any, pattern: str, *, only_shown: bool = False) -> None:

@@ -320,6 +320,14 @@ CORPUS: list[tuple[str, Mutation, str, int | str, str, str]] = [
      NEW_FILE, 17, "ex-97-1.points", "`points` should be a number, not 'two'"),
     ("attempts-below-one", _write(SINGLE + "    attempts: 0\n"),
      NEW_FILE, 17, "ex-97-1.attempts", "`attempts` is 0, below 1"),
+    ("minutes-not-a-number", _write(SINGLE + "    minutes: five\n"),
+     NEW_FILE, 17, "ex-97-1.minutes", "`minutes` should be a number, not 'five'"),
+    ("minutes-negative", _write(SINGLE + "    minutes: -3\n"),
+     NEW_FILE, 17, "ex-97-1.minutes", "`minutes` is -3, below 0"),
+    ("minutes-zero", _write(SINGLE + "    minutes: 0\n"),
+     NEW_FILE, 17, "ex-97-1.minutes",
+     ("`minutes` is 0: no exercise takes no time; write the minutes a student needs, or "
+      "leave it out for the default of a single choice question")),
 ]  # fmt: skip
 
 
@@ -687,6 +695,16 @@ def test_corpus_templates_are_valid(data_copy: Path, template: str) -> None:
     assert bank.problems == []
     assert bank["ex-97-1"].file.endswith(NEW_FILE)
     assert bank["ex-97-1"].line == 4
+
+
+def test_an_exercise_may_say_how_long_it_takes(data_copy: Path) -> None:
+    """`minutes` overrides the kind's default in the lesson's time needed (lesson_time)."""
+    _write(SINGLE + "    minutes: 6.5\n")(data_copy)
+    _write(TEXT.replace('"97"', '"96"').replace("ex-97-1", "ex-96-1"), "96-test.yaml")(data_copy)
+    bank = read_bank(data_copy)
+    assert bank.problems == []
+    assert (bank["ex-97-1"].minutes, bank["ex-97-1"].expected_minutes) == (6.5, 6.5)
+    assert (bank["ex-96-1"].minutes, bank["ex-96-1"].expected_minutes) == (None, 8)
 
 
 def test_bom_and_windows_line_ends_are_accepted(data_copy: Path) -> None:

@@ -373,7 +373,8 @@ def _pair_sentences(d: charts.Description) -> list[tuple[str, str, frozenset[str
             role, _, rest = head.partition(": ")
             actors, fit = rest.rsplit(" (", 1)
             out.append((role, fit, frozenset(actors.split(", "))))
-    return sorted(out, key=str)
+    # Sorted by the names in order: a frozenset's str follows the process's hash seed.
+    return sorted(out, key=lambda t: (t[0], t[1], sorted(t[2])))
 
 
 def test_counterpart_map_reads_pairs_either_way_round(ds: Dataset) -> None:
@@ -447,7 +448,13 @@ def test_show_displays_the_figure_then_its_twin_and_closes_it(
     (image, image_kw), (twin, twin_kw) = shown
     assert base64.b64decode(image["image/png"]).startswith(b"\x89PNG")
     assert image["text/plain"] == f"Chart: {d.alt_text}"
-    assert image_kw == {"raw": True, "metadata": {"image/png": {"alt": d.alt_text}}}
+    assert image_kw == {
+        "raw": True,
+        "metadata": {
+            "image/png": {"alt": d.alt_text},
+            "analogylab": {"sources": list(d.sources)},  # what the chart rests on
+        },
+    }
     assert twin is d and twin_kw == {}
     assert ax.figure.number not in plt.get_fignums()
 

@@ -21,6 +21,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+import lessonpage
 from analogylab import find_data
 from analogylab.bank import Exercise, read_bank
 from analogylab.grading import grade
@@ -320,9 +321,7 @@ def test_notebook_opens_with_the_frame(nb: Any) -> None:
     assert "**Purpose:**" in head.source
     goals = head.source.split("**By the end you can**", 1)[1].split("**Time needed:**")[0]
     assert 3 <= len(re.findall(r"^- ", goals, flags=re.M)) <= 5
-    minutes = re.search(r"\*\*Time needed:\*\* about (\d+) minutes", head.source)
-    assert minutes
-    assert 35 <= int(minutes.group(1)) <= 45
+    assert head.source.endswith(lessonpage.measured_time(nb)), "measured by analogylab tidy"
     assert nb.cells[1].cell_type == "markdown"
     assert nb.cells[1].source.splitlines()[0] == "<!-- analogylab:navigation -->"
 

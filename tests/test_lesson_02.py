@@ -17,8 +17,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 
+import lessonpage
 from analogylab import find_data
 from analogylab.bank import Exercise, read_bank
 from analogylab.grading import grade
@@ -236,15 +238,14 @@ def _tags(cell: dict[str, Any]) -> list[str]:
 
 
 def test_notebook_opens_with_the_frame(nb: dict[str, Any]) -> None:
-    """Title, purpose, 3-5 goals, time needed (40-50 minutes), then the navigation marker."""
+    """Title, purpose, 3-5 goals, the measured time needed, then the navigation marker."""
     head = _src(nb["cells"][0])
     assert nb["cells"][0]["cell_type"] == "markdown"
     assert head.startswith("# 02 · ")
     assert "**Purpose:**" in head
     goals = head.split("**By the end you can**")[1].split("**Time needed:**")[0]
     assert 3 <= len(re.findall(r"^- ", goals, flags=re.M)) <= 5
-    minutes = re.search(r"\*\*Time needed:\*\* about (\d+) minutes", head)
-    assert minutes and 40 <= int(minutes.group(1)) <= 50
+    assert head.endswith(lessonpage.measured_time(nbformat.from_dict(nb))), "as tidy measures it"
     nav = nb["cells"][1]
     assert nav["cell_type"] == "markdown"
     assert _src(nav).startswith("<!-- analogylab:navigation -->")

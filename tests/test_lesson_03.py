@@ -310,7 +310,7 @@ def nb() -> Any:
 
 
 def test_title_purpose_goals_time(nb: Any) -> None:
-    lessonpage.check_frame(nb, "# 03 · ", (40, 50))
+    lessonpage.check_frame(nb, "# 03 · ")
 
 
 def test_setup_cell(nb: Any) -> None:

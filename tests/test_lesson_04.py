@@ -371,9 +371,7 @@ def nb() -> Any:
 
 
 def test_title_purpose_goals_time(nb: Any) -> None:
-    lessonpage.check_frame(
-        nb, "# 04 · Testing the analogy: likenesses, differences and weights", (40, 60)
-    )
+    lessonpage.check_frame(nb, "# 04 · Testing the analogy: likenesses, differences and weights")
 
 
 def test_setup_cell(nb: Any) -> None:

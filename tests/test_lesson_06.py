@@ -415,9 +415,7 @@ def nb() -> Any:
 
 
 def test_title_purpose_goals_time(nb: Any) -> None:
-    lessonpage.check_frame(
-        nb, "# 06 · Hindsight: score the explanations against what happened", (40, 60)
-    )
+    lessonpage.check_frame(nb, "# 06 · Hindsight: score the explanations against what happened")
 
 
 def test_setup_cell(nb: Any) -> None:

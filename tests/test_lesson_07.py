@@ -745,7 +745,7 @@ def nb() -> Any:
 
 
 def test_title_purpose_goals_time(nb: Any) -> None:
-    lessonpage.check_frame(nb, "# 07 · Your own case", (45, 75))
+    lessonpage.check_frame(nb, "# 07 · Your own case")
 
 
 def test_setup_cell(nb: Any) -> None:

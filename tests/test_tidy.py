@@ -36,6 +36,7 @@ from analogylab.notebooks import (
     Finding,
     TidyReport,
     _poll_in_slices,
+    lesson_sources_code,
     refresh,
     resolve_lessons,
     sources_code,
@@ -123,7 +124,7 @@ def test_every_lesson_ends_with_the_sources_cells() -> None:
     for path in LESSONS:
         cells = nbformat.read(path, as_version=4).cells
         assert cells[-2].source == SOURCES_MARKDOWN, path.name
-        assert cells[-1].source == sources_code(path.name[:2]), path.name
+        assert cells[-1].source == lesson_sources_code(path), path.name
         text = "\n".join(c.source for c in cells[:-2] if c.cell_type == "markdown")
         assert "## Sources for this lesson" not in text, f"{path.name}: a second sources heading"
 
@@ -201,6 +202,115 @@ def test_altered_sources_code_needs_a_refresh(
     again = tidy(folder, check=True)
     assert not again.fixes
     assert _find(again, "never run").cell == 6
+
+
+def test_a_cell_keeping_citations_by_hand_is_refused(folder: Path) -> None:
+    beta = folder / "01-beta.ipynb"
+    by_hand = v4.new_code_cell(
+        "d = charts.show(chart)\ncited |= set(d.sources)\ncited.add('x')",
+        execution_count=3,
+        outputs=[],
+    )
+    _edit(beta, lambda nb: nb["cells"].insert(3, by_hand))
+    for check in (True, False):
+        report = tidy(folder, check=check)
+        found = _find(report, "keeps the page's cited sources by hand")
+        assert (found.file, found.cell, found.fixable) == (str(beta), 4, False)
+        assert str(found) == (
+            f"{beta}, cell 4: keeps the page's cited sources by hand (cited |= set(d.sources) "
+            "and 1 more line(s)); delete those lines: charts.show, analogylab.show_table, the "
+            "explorers, ds.cite and the exercises record their sources themselves, and the "
+            f"sources cell lists them; then run: analogylab refresh 01 --folder {folder}"
+        )
+        assert not report.ok
+    _edit(beta, lambda nb: nb["cells"][3].update(source="d = charts.show(chart)"))
+    assert tidy(folder, check=True).ok
+
+
+def test_the_old_sources_cell_is_rewritten_and_must_be_recorded_again(folder: Path) -> None:
+    alpha = folder / "00-alpha.ipynb"
+    old = 'analogylab.lesson_sources(ds, "00", cited)'
+    _edit(alpha, lambda nb: nb["cells"][-1].update(source=old))
+    report = tidy(folder)
+    assert _find(report, "its output must be recorded again").cell == 6
+    assert nbformat.read(alpha, as_version=4).cells[-1].source == sources_code("00")
+
+
+def test_a_lesson_still_being_rewritten_keeps_its_cited_set(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14's transition: a lesson named in HAND_CITED keeps its old sources cell."""
+    import analogylab.notebooks
+
+    beta = folder / "01-beta.ipynb"
+    assert lesson_sources_code(beta) == sources_code("01"), "the shipped list has no 01-beta"
+    setup = v4.new_code_cell("cited = set()", execution_count=3, outputs=[])
+    _edit(beta, lambda nb: nb["cells"].insert(2, setup))
+    monkeypatch.setattr(analogylab.notebooks, "HAND_CITED", frozenset({"01-beta.ipynb"}))
+    report = tidy(folder, check=True)
+    assert not [f for f in report.problems if "by hand" in f.message]
+    assert _find(report, "sources cell's code was not").message.endswith(
+        'analogylab.lesson_sources(ds, "01", cited)'
+    )
+    assert lesson_sources_code(beta).endswith(", cited)")
+
+
+def test_the_time_needed_is_measured_written_and_kept_current(folder: Path) -> None:
+    beta = folder / "01-beta.ipynb"
+    head = nbformat.read(beta, as_version=4).cells[0].source
+    assert head == (
+        "# 01 · Beta\n\n**Purpose:** a test.\n\n"
+        "**Time needed:** about 5 minutes: 1 to read, 1 to run the code."
+    ), "the fixture's tidy added the line: 4 + 3 words, one code cell"
+    prose = v4.new_markdown_cell(" ".join(["word"] * 1750))  # 10 minutes at 175 a minute
+    exercise = v4.new_code_cell('analogylab.exercise("ex-00-6")', execution_count=5, outputs=[])
+    _edit(beta, lambda nb: nb["cells"].__setitem__(slice(3, 3), [prose, exercise]))
+    report = tidy(folder, check=True)
+    found = _find(report, "the time needed is stale")
+    assert (found.cell, found.fixable) == (1, True)
+    want = "about 20 minutes: 10 to read, 8 for the exercise, 1 to run the code"
+    assert found.message == (
+        f"the time needed is stale: it says 'about 5 minutes: 1 to read, 1 to run the code'; "
+        f"measured: '{want}.'"
+    )
+    assert beta.read_text(encoding="utf-8").count("about 5 minutes") == 1, "--check writes nothing"
+    tidy(folder)
+    assert nbformat.read(beta, as_version=4).cells[0].source.endswith(f"**Time needed:** {want}.")
+    assert tidy(folder, check=True).ok
+
+
+def test_a_missing_time_line_is_added_and_an_unknown_exercise_named(folder: Path) -> None:
+    alpha = folder / "00-alpha.ipynb"
+    unknown = v4.new_code_cell('analogylab.exercise("ex-00-99")', execution_count=4, outputs=[])
+
+    def change(nb: dict[str, Any]) -> None:
+        nb["cells"][0]["source"] = "# 00 · Alpha: the first\n\n**Purpose:** a test."
+        nb["cells"].insert(3, unknown)
+
+    _edit(alpha, change)
+    report = tidy(folder)
+    assert _find(report, "no 'Time needed' line in the first cell").cell == 1
+    named = _find(report, "names the exercise 'ex-00-99'")
+    assert (named.cell, named.fixable) == (4, False)
+    assert "which the question bank does not hold" in named.message
+    assert named.fix == "fix the id, or add the exercise to data/exercises/"
+    text = nbformat.read(alpha, as_version=4).cells[0].source
+    assert text.startswith("# 00 · Alpha: the first\n\n**Purpose:** a test.\n\n**Time needed:**")
+
+
+def test_a_question_bank_that_cannot_be_read_is_reported_once(
+    folder: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (data_copy / "exercises" / "00-start-here.yaml").write_text("lesson: [", encoding="utf-8")
+    monkeypatch.setenv("ANALOGYLAB_DATA", str(data_copy))
+    exercise = v4.new_code_cell('analogylab.exercise("ex-00-1")', execution_count=4, outputs=[])
+    for name in ("00-alpha.ipynb", "01-beta.ipynb"):
+        _edit(folder / name, lambda nb: nb["cells"].insert(3, exercise))
+    report = tidy(folder, check=True)
+    found = _find(report, "so no lesson's time needed was measured")
+    assert (found.file, found.cell, found.fixable) == ("the question bank", None, False)
+    assert found.fix == "run: analogylab validate, and fix what it reports"
+    assert not [f for f in report.fixes if "time needed" in f.message]
 
 
 def test_wrong_kernelspec_and_widget_state_are_normalised(folder: Path) -> None:
@@ -287,7 +397,11 @@ def test_an_unexecuted_cell_is_refused(folder: Path) -> None:
     _edit(beta, lambda nb: nb["cells"][2]["metadata"].update(tags=["skip-execution"]))
     assert tidy(folder, check=True).ok, "a cell nbclient skips cannot be recorded"
     _edit(beta, lambda nb: nb["cells"][2].update(source="  \n", metadata={}))
-    assert tidy(folder, check=True).ok, "an empty cell has nothing to check"
+    report = tidy(folder, check=True)
+    assert not report.problems, "an empty cell has nothing to check"
+    assert [f.message.split(":")[0] for f in report.fixes] == ["the time needed is stale"], (
+        "and takes no time"
+    )
 
 
 def test_a_lesson_without_its_title_is_reported(folder: Path) -> None:
@@ -400,7 +514,7 @@ def tiny(folder: Path) -> Path:
         "print('inline charts:', os.environ['MPLBACKEND'].endswith('backend_inline'))\n"
         "6 * 7"
     )
-    setup = v4.new_code_cell("import analogylab\nds, cited = None, set()  # no data needed here")
+    setup = v4.new_code_cell("import analogylab\nds = analogylab.load_dataset()")
     path = _lesson(folder, "98-tiny.ipynb", "Tiny", body=[v4.new_code_cell(probe), setup])
     tidy(folder)
     return path

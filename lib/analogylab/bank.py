@@ -22,6 +22,8 @@ import yaml
 from analogylab.validate import Problem, did_you_mean, display_path
 
 __all__ = [
+    "DEFAULT_MINUTES",
+    "GRID_CELL_MINUTES",
     "KINDS",
     "Bank",
     "Exercise",
@@ -44,7 +46,7 @@ KINDS: dict[str, str] = {
 
 _ID = re.compile(r"^ex-(\d{2})-(\d+)$")
 _ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_COMMON = {"id", "kind", "title", "prompt", "hints", "points", "attempts", "sources"}
+_COMMON = {"id", "kind", "title", "prompt", "hints", "points", "attempts", "sources", "minutes"}
 _FIELDS: dict[str, set[str]] = {
     "single": {"options"},
     "multiple": {"options"},
@@ -55,6 +57,21 @@ _FIELDS: dict[str, set[str]] = {
     "grid": {"rows", "columns", "scale", "ordered", "unordered", "key", "rationale"},
 }
 _DEFAULT_ATTEMPTS = {"text": 1, "grid": 1}
+
+#: The minutes a student needs for an exercise of each kind, unless it gives its own
+#: ``minutes``: reading the prompt, answering, and reading the feedback (a second try
+#: included). The project's estimates; ``analogylab tidy`` adds them up into each
+#: lesson's "Time needed" (CONTRIBUTING.md, "Keeping lessons tidy").
+DEFAULT_MINUTES: dict[str, float] = {
+    "single": 2,  # one choice among a few short options
+    "multiple": 3,  # every option weighed on its own
+    "matching": 3,
+    "ordering": 3,
+    "numeric": 4,  # a figure worked out from a table, a chart or in code
+    "text": 8,  # a few sentences written, the rubric ticked, the model answer read
+    "grid": 2,  # reading the feedback; plus GRID_CELL_MINUTES for every cell
+}
+GRID_CELL_MINUTES = 0.5  # one item rated against one hypothesis, by the rulebook
 
 
 @dataclass(frozen=True)
@@ -110,8 +127,23 @@ class Exercise:
     unordered: tuple[str, ...] = ()  # grid: scale values outside the order (e.g. NA)
     key: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # grid
     rationale: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # grid
+    minutes: float | None = None  # the time it needs, if not its kind's default
     file: str = ""
     line: int = 0
+
+    @property
+    def expected_minutes(self) -> float:
+        """The minutes a student needs for it: its own ``minutes``, or its kind's default.
+
+        The default is :data:`DEFAULT_MINUTES` of the kind; a rating grid adds
+        :data:`GRID_CELL_MINUTES` for every cell (rows x columns).
+        """
+        if self.minutes is not None:
+            return self.minutes
+        base = DEFAULT_MINUTES[self.kind]
+        if self.kind == "grid":
+            base += GRID_CELL_MINUTES * len(self.rows) * len(self.columns)
+        return base
 
     @property
     def kind_name(self) -> str:
@@ -451,6 +483,15 @@ class _Reader:
         attempts = self.number(m, "attempts", where, _DEFAULT_ATTEMPTS.get(kind, 2), minimum=1)
         hints = self.strings(m, "hints", where)
         sources = self.strings(m, "sources", where)
+        minutes = self.number(m, "minutes", where, None)
+        if minutes == 0:
+            self.problem(
+                self.line_of(m, "minutes"),
+                f"{where}.minutes",
+                "`minutes` is 0: no exercise takes no time",
+                f"write the minutes a student needs, or leave it out for the default of a "
+                f"{KINDS[kind]} question",
+            )
         if self.source_ids is not None:
             for s in sources:
                 if s not in self.source_ids:
@@ -470,6 +511,7 @@ class _Reader:
             "attempts": int(attempts or 1),
             "hints": hints,
             "sources": sources,
+            "minutes": minutes,
             "file": self.file,
             "line": m.line,
         }

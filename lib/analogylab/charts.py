@@ -11,7 +11,9 @@ Each chart has a **text twin**: ``describe(ax)`` returns a :class:`Description`
 that says in sentences what the chart shows, with its key numbers and the ids of
 the sources of every row drawn, and ``alt_text(ax)`` gives its first sentence.
 ``show(ax)`` displays a chart followed by its twin (folded under "The chart in
-words"), which is how the lessons put them side by side.
+words"), which is how the lessons put them side by side, and records the chart's
+sources in the dataset it was drawn from (``ds.cited``), so the lesson's sources
+cell lists them (``record_sources`` does only the recording, for explorers).
 
 Two charts are tables: ``ach_matrix`` and ``hindsight_chart`` return a
 :class:`RatingTable`, an HTML table (caption, header cells with their scope, the
@@ -28,17 +30,19 @@ fixed, and which each change of a control redraws in place.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import textwrap
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from analogylab.citations import output_metadata
 from analogylab.data import Dataset
 from analogylab.errors import AnalogylabError
 from analogylab.validate import display_path
@@ -63,6 +67,7 @@ __all__ = [
     "describe",
     "hindsight_chart",
     "likeness_chart",
+    "record_sources",
     "series_chart",
     "show",
     "timeline",
@@ -94,6 +99,7 @@ FIT_STYLE: dict[str, tuple[Any, float]] = {
 
 
 _Drawn = TypeVar("_Drawn")  # an Axes, or a RatingTable
+_P = ParamSpec("_P")
 
 
 class ChartError(AnalogylabError, ValueError):
@@ -152,8 +158,29 @@ class RatingTable:
     def _repr_html_(self) -> str:
         return self.html
 
+    def _ipython_display_(self) -> None:
+        # Left as a cell's last value, the table is shown as ``show`` shows it: with its
+        # text twin, its sources recorded.
+        show(self)
+
 
 _descriptions: weakref.WeakKeyDictionary[Any, Description] = weakref.WeakKeyDictionary()
+# The dataset each chart was drawn from, so that showing it records its sources there.
+_origins: weakref.WeakKeyDictionary[Any, Dataset] = weakref.WeakKeyDictionary()
+
+
+def _from_dataset(chart: Callable[_P, _Drawn]) -> Callable[_P, _Drawn]:
+    """Remember the dataset (the first argument) a chart function drew from."""
+
+    @functools.wraps(chart)
+    def draw(*args: _P.args, **kwargs: _P.kwargs) -> _Drawn:
+        drawn = chart(*args, **kwargs)
+        ds = args[0] if args else kwargs.get("ds")
+        if isinstance(ds, Dataset):
+            _origins[drawn] = ds
+        return drawn
+
+    return draw
 
 
 def describe(ax: Axes | RatingTable) -> Description:
@@ -172,20 +199,38 @@ def alt_text(ax: Axes | RatingTable) -> str:
     return describe(ax).alt_text
 
 
+def record_sources(ax: Axes | RatingTable) -> Description:
+    """Record the sources of the chart on ``ax`` as shown, in the dataset it was drawn from.
+
+    ``show`` calls it, and an explorer for each of its drawings; the lesson's sources
+    cell (``analogylab.lesson_sources``) then lists them. Returns the chart's
+    :class:`Description`. A chart drawn on an Axes by hand has no dataset: nothing
+    is recorded.
+    """
+    desc = describe(ax)
+    ds = _origins.get(ax)
+    if ds is not None:
+        ds.record_sources(desc.sources)
+    return desc
+
+
 def show(ax: Axes | RatingTable) -> Description:
     """Display the chart's figure (or the rating table), then its text twin, and close the figure.
 
     The image goes out with the chart's one-sentence summary as its plain-text form
     and as ``alt`` metadata, which nbconvert's HTML and screen readers in some
     front ends use; the full twin follows, folded. A rating table goes out as its
-    HTML, with the same summary as its plain-text form. Returns the
-    :class:`Description`, so a lesson can collect its ``sources``.
+    HTML, with the same summary as its plain-text form. The chart's sources are
+    recorded in its dataset (``ds.cited``: the lesson's sources cell lists them)
+    and go out with it as metadata (``analogylab.citations``). Returns the
+    :class:`Description`.
     """
     from IPython.display import display  # noqa: PLC0415
 
-    desc = describe(ax)
+    desc = record_sources(ax)
     if isinstance(ax, RatingTable):
-        display(table_bundle(ax), raw=True)  # type: ignore[no-untyped-call]
+        metadata = output_metadata(desc.sources)
+        display(table_bundle(ax), raw=True, metadata=metadata)  # type: ignore[no-untyped-call]
     else:
         import matplotlib.pyplot as plt  # noqa: PLC0415
         from IPython.core.pylabtools import print_figure  # noqa: PLC0415
@@ -196,6 +241,7 @@ def show(ax: Axes | RatingTable) -> Description:
         tight = None if fig.get_layout_engine() is not None else "tight"
         png = print_figure(fig, "png", bbox_inches=tight, base64=True)  # type: ignore[no-untyped-call]
         bundle, metadata = image_bundle(png, desc)
+        metadata.update(output_metadata(desc.sources))
         display(bundle, raw=True, metadata=metadata)  # type: ignore[no-untyped-call]
         plt.close(fig)  # type: ignore[arg-type]
     display(desc)  # type: ignore[no-untyped-call]
@@ -580,6 +626,7 @@ def _event_sentence(e: pd.Series, offset: float | None = None) -> str:
 # --- timeline --------------------------------------------------------------------------
 
 
+@_from_dataset
 def timeline(
     ds: Dataset,
     case: str,
@@ -724,6 +771,7 @@ def alignment_pairs(ds: Dataset, case_a: str, case_b: str) -> dict[str, tuple[st
     return pairs
 
 
+@_from_dataset
 def aligned_timelines(
     ds: Dataset,
     case_a: str,
@@ -959,6 +1007,7 @@ def _series_legend(ax: Axes, axes: dict[str, Axes], *, ranges: bool) -> float:
     return _legend_above(ax, handles, labels)
 
 
+@_from_dataset
 def series_chart(
     ds: Dataset,
     series_ids: str | Iterable[str],
@@ -1105,6 +1154,7 @@ def _describe_series(
 # --- actors and goals ----------------------------------------------------------------------
 
 
+@_from_dataset
 def actor_goal_matrix(ds: Dataset, case: str, ax: Axes | None = None) -> Axes:
     """Actors (rows) by goal category (columns): how many goals each actor has there.
 
@@ -1184,6 +1234,7 @@ def actor_goal_matrix(ds: Dataset, case: str, ax: Axes | None = None) -> Axes:
 # --- counterparts ---------------------------------------------------------------------------
 
 
+@_from_dataset
 def counterpart_map(ds: Dataset, case_a: str, case_b: str, ax: Axes | None = None) -> Axes:
     """Who plays whose part: case A's actors on the left, case B's on the right.
 
@@ -1308,6 +1359,7 @@ RATING_WORDS = {
 }
 
 
+@_from_dataset
 def likeness_chart(
     ds: Dataset,
     case_a: str,
@@ -1509,6 +1561,7 @@ def _hyp_labels(ds: Dataset, ids: Sequence[str], width: int = 18) -> list[str]:
     return [textwrap.fill(str(labels.get(h, h)), width) for h in ids]
 
 
+@_from_dataset
 def ach_matrix(
     ds: Dataset,
     case: str,
@@ -1633,6 +1686,7 @@ def ach_matrix(
     )
 
 
+@_from_dataset
 def hindsight_chart(
     ds: Dataset,
     case: str,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +42,12 @@ from analogylab.errors import DataValidationError, UnknownIdError, UnknownTableE
 from analogylab.schema import Package, Resource, read_package
 from analogylab.validate import did_you_mean, find_data, shipped_data, validate
 
-__all__ = ["Dataset", "load_dataset", "load_table"]
+__all__ = ["Dataset", "load_dataset", "load_table", "record_in_every_dataset"]
 
 _validated: set[str] = set()  # fingerprints validated in this process
+# Every Dataset still in use in this process: what is shown without one (an exercise) is
+# recorded in each of them (see ``record_in_every_dataset``).
+_live: weakref.WeakValueDictionary[int, Dataset] = weakref.WeakValueDictionary()
 
 
 def _cache_dir() -> Path | None:
@@ -147,11 +151,22 @@ class Dataset:
 
     Tables are attributes (``ds.events``) and items (``ds["events"]``); both give
     the DataFrame. ``ds.names`` lists them in the order of ``datapackage.json``.
+
+    A dataset also keeps the **sources of what has been shown from it** (``cited``):
+    every chart shown with ``charts.show``, every drawing of an explorer, every table
+    shown with ``analogylab.show_table``, every ``cite``, and the exercises shown
+    while it is loaded record theirs, so a lesson's last cell,
+    ``analogylab.lesson_sources(ds, "NN")``, can list them with no bookkeeping in
+    the lesson (see :mod:`analogylab.citations`).
     """
 
     path: Path
     package: Package = field(repr=False)
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    _cited: dict[str, None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _live[id(self)] = self  # by id: a dataclass that compares by value is not hashable
 
     # -- tables -------------------------------------------------------------------------
 
@@ -170,9 +185,32 @@ class Dataset:
             ) from None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
-        if name.startswith("_") or name in {"path", "package", "tables"}:
+        if name.startswith("_") or name in {"path", "package", "tables", "cited"}:
             raise AttributeError(name)
         return self[name]
+
+    # -- what the page has shown ----------------------------------------------------------
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """The source ids of everything shown from this dataset so far, in the order first shown.
+
+        Charts shown with ``charts.show``, each drawing of an explorer, tables shown with
+        ``analogylab.show_table``, ``ds.cite`` and the exercises shown since the dataset
+        was loaded add to it; ``analogylab.lesson_sources(ds, "NN")`` lists it. It only
+        grows: a dataset loaded again (the lesson's setup cell run again) starts empty.
+        """
+        return tuple(self._cited)
+
+    def record_sources(self, source_ids: Iterable[str]) -> None:
+        """Add ``source_ids`` to :attr:`cited`: the page has shown something that rests on them.
+
+        The charts, explorers, tables and exercises of the package call this themselves;
+        call it from a display of your own. Ids are checked when the sources are listed
+        (``lesson_sources`` names an unknown one), not here.
+        """
+        for sid in source_ids:
+            self._cited.setdefault(str(sid), None)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.tables)
@@ -264,7 +302,15 @@ class Dataset:
         return self.row("sources", source_id)
 
     def cite(self, source_id: str) -> str:
-        """A formatted citation: Author (date). Title. Outlet. URL."""
+        """A formatted citation: Author (date). Title. Outlet. URL.
+
+        The source counts as shown on the page (it is added to :attr:`cited`).
+        """
+        text = self._citation(source_id)
+        self.record_sources([source_id])
+        return text
+
+    def _citation(self, source_id: str) -> str:
         s = self.source(source_id)
 
         def cell(name: str) -> str:
@@ -281,7 +327,7 @@ class Dataset:
     def bibliography(self, source_ids: Iterable[str] | None = None) -> str:
         """A Markdown list of citations, sorted, for ``source_ids`` (default: every source)."""
         ids = sorted(set(source_ids)) if source_ids is not None else list(self.sources.source_id)
-        return "\n".join(f"- [{sid}] {self.cite(sid)}" for sid in ids)
+        return "\n".join(f"- [{sid}] {self._citation(sid)}" for sid in ids)
 
     def sources_of(self, table: str) -> list[str]:
         """Every source id cited by ``table``, sorted."""
@@ -345,6 +391,18 @@ def load_dataset(
             _remember(fp)
     tables = {r.name: _read(r, raw[r.name], options[r.name]) for r in pkg.resources}
     return Dataset(path=root, package=pkg, tables=tables)
+
+
+def record_in_every_dataset(source_ids: Iterable[str]) -> None:
+    """Record ``source_ids`` as shown in every dataset loaded and still in use in this kernel.
+
+    For what is shown without a dataset of its own: an exercise widget. A lesson loads
+    one dataset, so this is the lesson's; a notebook that loads two (a teacher's copy
+    beside the shipped data) lists the exercise's sources from either.
+    """
+    ids = list(source_ids)
+    for ds in list(_live.values()):
+        ds.record_sources(ids)
 
 
 def load_table(name: str, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -185,6 +185,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             layout=w.Layout(border="1px solid #888", padding="0.5em", margin="0.5em 0"),
         )
         self.add_class("analogylab-exercise")
+        _record_shown(ex)
         self._restore()
 
     def __repr__(self) -> str:
@@ -597,6 +598,19 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         self.feedback.value = (
             f'<div role="status" aria-live="polite">{note}{feedback_html(last.message)}</div>'
         )
+
+
+def _record_shown(ex: Exercise) -> None:
+    """Record the exercise's sources as shown on the page, in every dataset loaded here.
+
+    An exercise has no dataset of its own; the lesson's is the one loaded (see
+    ``analogylab.citations``). No dataset module loaded means no dataset to record in.
+    """
+    import sys  # noqa: PLC0415
+
+    data = sys.modules.get("analogylab.data")
+    if data is not None and ex.sources:
+        data.record_in_every_dataset(ex.sources)
 
 
 def exercise(exercise_id: str, *, add_columns: bool = False) -> ExerciseWidget:

@@ -123,19 +123,25 @@ def navigation_markdown(lessons: list[Lesson], number: str) -> str:
     return f"{NAV_MARKER}\n**Lessons:** " + " · ".join(items) + "\n\n" + " · ".join(steps)
 
 
-def lesson_sources(ds: Dataset, lesson: str, cited: Iterable[str] = ()) -> Any:
-    """The sources of a lesson page, as Markdown: ``cited`` plus those of its exercises.
+def lesson_sources(ds: Dataset, lesson: str, cited: Iterable[str] | None = None) -> Any:
+    """The sources of a lesson page, as Markdown: what the page showed, and its exercises'.
 
-    ``cited`` holds the source ids of the rows and charts the page showed (a
-    chart's ``describe(ax).sources``, a table's ``source_ids``). The exercises of
-    ``lesson`` in the bank add theirs, since their keys rest on them. An id that is
-    not in the sources table is an error, not a silent gap.
+    What the page showed is ``ds.cited``: the sources every chart shown with
+    ``charts.show``, every explorer's drawings, every table shown with
+    ``analogylab.show_table``, every ``ds.cite`` and every exercise widget recorded
+    in the dataset (see :mod:`analogylab.citations`). The exercises of ``lesson`` in
+    the bank add theirs, since their keys rest on them. The list is sorted by id, so
+    the same cells give the same list on every run.
+
+    ``cited`` (optional) adds ids of your own: the old way of keeping a set of
+    cited sources by hand still works in a notebook of your own, but lessons need
+    none. An id that is not in the sources table is an error, not a silent gap.
     """
     from IPython.display import Markdown  # noqa: PLC0415
 
     from analogylab.exercises import load_bank  # noqa: PLC0415
 
-    ids = set(cited)
+    ids = set(ds.cited) | set(cited or ())
     ids |= {s for ex in load_bank().of_lesson(lesson) for s in ex.sources}
     if not ids:
         return Markdown("No sources are cited on this page.")  # type: ignore[no-untyped-call]

@@ -24,9 +24,13 @@ into one standard shape:
   found". nbval ignores the view anyway;
 - the second cell is the navigation (:func:`analogylab.lessons.navigation_markdown`).
   The last two cells are the sources heading (:data:`SOURCES_MARKDOWN`, found by
-  :data:`SOURCES_MARKER`) and the code cell ``analogylab.lesson_sources(ds, "NN", cited)``.
-  A ``## Sources for this lesson`` heading left at the end of another cell moves
-  into the heading cell.
+  :data:`SOURCES_MARKER`) and the code cell ``analogylab.lesson_sources(ds, "NN")``,
+  which lists what the page showed (:mod:`analogylab.citations`). A
+  ``## Sources for this lesson`` heading left at the end of another cell moves into the
+  heading cell;
+- the first cell's "**Time needed:**" line is measured (:mod:`analogylab.lesson_time`):
+  words read, exercises, code cells, charts and explorers. A stale line is rewritten,
+  a missing one added at the end of the cell.
 
 Some problems tidy cannot fix, because the fix needs a kernel or a person:
 
@@ -35,7 +39,12 @@ Some problems tidy cannot fix, because the fix needs a kernel or a person:
   so its output would escape the comparison). Empty cells and cells tagged
   ``skip-execution`` (which nbclient does not run) are exempt;
 - a sources cell whose code tidy had to rewrite. Tidy clears that cell's output, so
-  the cell counts as never run until ``analogylab refresh`` records it again.
+  the cell counts as never run until ``analogylab refresh`` records it again;
+- a cell that keeps cited sources by hand (``cited = set()``, ``cited |= ...``): the
+  charts, tables, explorers and exercises record their sources themselves, so the line
+  should go (lessons still being rewritten for issue 14 are exempt while they are named
+  in :data:`analogylab.citations.HAND_CITED`);
+- an exercise id that names no exercise of the question bank (it is left out of the time).
 
 ``analogylab refresh [LESSON ...]`` (:func:`refresh`) tidies a lesson and re-executes
 it with nbclient, through :func:`execute_lesson` (which ``analogylab build-html`` uses
@@ -63,7 +72,9 @@ from typing import Any
 
 import nbformat
 
-from analogylab.errors import NotebookError
+from analogylab.citations import HAND_CITED, hand_citations
+from analogylab.errors import AnalogylabError, NotebookError
+from analogylab.lesson_time import TIME_LABEL, exercise_ids, measure, time_paragraph
 from analogylab.lessons import NAV_MARKER, cell_tags, lesson_index, navigation_markdown, text_of
 from analogylab.student import RAISES_TAG, read_notebook
 
@@ -78,6 +89,7 @@ __all__ = [
     "TidyReport",
     "execute_lesson",
     "lesson_files",
+    "lesson_sources_code",
     "refresh",
     "resolve_lessons",
     "sources_code",
@@ -105,9 +117,50 @@ _LESSON_NAME = re.compile(r"^(\d\d)-[a-z0-9-]+\.ipynb$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def sources_code(number: str) -> str:
-    """The code of lesson ``number``'s last cell, which lists the page's sources."""
-    return f'analogylab.lesson_sources(ds, "{number}", cited)'
+def sources_code(number: str, *, hand_cited: bool = False) -> str:
+    """The code of lesson ``number``'s last cell, which lists the page's sources.
+
+    ``hand_cited``: the old form, which adds the lesson's own ``cited`` set, for a lesson
+    named in :data:`analogylab.citations.HAND_CITED` (issue 14's rewrite, while it lasts).
+    """
+    if hand_cited:
+        return f'analogylab.lesson_sources(ds, "{number}", cited)'
+    return f'analogylab.lesson_sources(ds, "{number}")'
+
+
+def lesson_sources_code(path: str | Path) -> str:
+    """The sources cell's code for the lesson file at ``path``.
+
+    Its number, and whether it still keeps a ``cited`` set by hand, decide it.
+    """
+    name = Path(path).name
+    return sources_code(name[:2], hand_cited=name in HAND_CITED)
+
+
+class _ExerciseMinutes:
+    """Each exercise's expected minutes, by id, read from the question bank when first asked.
+
+    An id that names no exercise gives None, and is remembered in ``unknown`` with the
+    reason; a bank that cannot be read gives None for every id (``broken`` says why).
+    """
+
+    def __init__(self) -> None:
+        self.unknown: dict[str, str] = {}
+        self.broken: str | None = None
+
+    def __call__(self, exercise_id: str) -> float | None:
+        if self.broken is not None:
+            return None
+        from analogylab.errors import ExerciseBankError  # noqa: PLC0415
+        from analogylab.exercises import get_exercise  # noqa: PLC0415  (YAML: on first use)
+
+        try:
+            return get_exercise(exercise_id).expected_minutes
+        except ExerciseBankError as err:
+            self.broken = str(err).splitlines()[0]
+        except (AnalogylabError, KeyError) as err:
+            self.unknown[exercise_id] = str(err).strip("\"'").splitlines()[0]
+        return None
 
 
 @dataclass(frozen=True)
@@ -239,6 +292,7 @@ class _Lesson:
 
     def __init__(self, nb: Any, file: str, number: str, folder: Path) -> None:
         self.nb, self.file, self.number, self.folder = nb, file, number, folder
+        self.hand_cited = Path(file).name in HAND_CITED
         self.fixes: list[Finding] = []
         self.problems: list[Finding] = []
         # 1-based positions in the file as read: findings refer to the file the user sees.
@@ -364,7 +418,7 @@ class _Lesson:
 
     def sources(self) -> None:
         cells = self.nb.cells
-        want = sources_code(self.number)
+        want = sources_code(self.number, hand_cited=self.hand_cited)
         last = cells[-1] if cells else None
         if last is not None and last.cell_type == "code" and "lesson_sources(" in _source(last):
             if _source(last) != want:
@@ -424,6 +478,65 @@ class _Lesson:
                 "(it belongs in the sources heading cell, before the last cell)",
             )
 
+    def citations_by_hand(self) -> None:
+        """Refuse cells that keep a ``cited`` set (the sources cell, tidy rewrites)."""
+        if self.hand_cited:
+            return
+        code = [c for c in self.nb.cells[:-1] if c.get("cell_type") == "code"]
+        for cell in code:
+            lines = hand_citations(_source(cell))
+            if not lines:
+                continue
+            more = f" and {len(lines) - 1} more line(s)" if len(lines) > 1 else ""
+            self.problems.append(
+                Finding(
+                    self.file,
+                    self.position.get(id(cell)),
+                    f"keeps the page's cited sources by hand ({lines[0]}{more})",
+                    "delete those lines: charts.show, analogylab.show_table, the explorers, "
+                    "ds.cite and the exercises record their sources themselves, and the "
+                    "sources cell lists them; then run: analogylab refresh "
+                    f"{self.number}{_folder_option(self.folder, '--folder ')}",
+                    fixable=False,
+                )
+            )
+
+    def time_needed(self, minutes_of: _ExerciseMinutes) -> None:
+        """Measure the lesson's time and write it into the first cell's "Time needed" line."""
+        cells = self.nb.cells
+        if not cells or cells[0].get("cell_type") != "markdown":
+            return  # lesson_index reports a lesson without its title cell
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            for ex_id in exercise_ids(_source(cell)):
+                if minutes_of(ex_id) is None and ex_id in minutes_of.unknown:
+                    self.problems.append(
+                        Finding(
+                            self.file,
+                            self.position.get(id(cell)),
+                            f"names the exercise '{ex_id}', which the question bank does not "
+                            f"hold ({minutes_of.unknown[ex_id]}), so the time needed leaves "
+                            "it out",
+                            "fix the id, or add the exercise to data/exercises/",
+                            fixable=False,
+                        )
+                    )
+        if minutes_of.broken is not None:
+            return  # reported once for the folder
+        want = measure(cells, minutes_of).line()
+        head = cells[0]
+        text = _source(head)
+        found = time_paragraph(text)
+        if found is None:
+            self.fixed(head, "no 'Time needed' line in the first cell")
+            head["source"] = f"{text.rstrip()}\n\n{want}"
+        elif found.group(0) != want:
+            said = " ".join(found.group(0).removeprefix(TIME_LABEL).split()).rstrip(".")
+            now = want.removeprefix(TIME_LABEL).strip()
+            self.fixed(head, f"the time needed is stale: it says '{said}'; measured: '{now}'")
+            head["source"] = text[: found.start()] + want + text[found.end() :]
+
     def ids(self) -> None:
         wrong = [n for n, c in enumerate(self.nb.cells) if c.get("id") != f"cell-{n:02d}"]
         if wrong:
@@ -433,7 +546,13 @@ class _Lesson:
 
 
 def _tidy_notebook(
-    nb: Any, file: str, number: str, folder: Path, nav: str | None
+    nb: Any,
+    file: str,
+    number: str,
+    folder: Path,
+    nav: str | None,
+    *,
+    minutes_of: _ExerciseMinutes | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
     """Tidy ``nb`` in memory; return (fixes made, problems left)."""
     les = _Lesson(nb, file, number, folder)
@@ -442,8 +561,10 @@ def _tidy_notebook(
         les.clean_cell(cell)
         les.check_run(cell)
     les.sources()
+    les.citations_by_hand()
     if nav is not None:
         les.navigation(nav)
+    les.time_needed(minutes_of if minutes_of is not None else _ExerciseMinutes())
     les.ids()
     order = lambda f: f.cell or 0  # noqa: E731
     return sorted(les.fixes, key=order), sorted(les.problems, key=order)
@@ -481,6 +602,7 @@ def tidy(folder: str | Path = DEFAULT_FOLDER, *, check: bool = False) -> TidyRep
                     fixable=False,
                 )
             )
+    minutes_of = _ExerciseMinutes()
     for path in files:
         file = _show(path)
         number = path.name[:2]
@@ -490,7 +612,9 @@ def tidy(folder: str | Path = DEFAULT_FOLDER, *, check: bool = False) -> TidyRep
             report.problems.append(Finding(file, None, err.message, err.hint, False))
             continue
         before = path.read_text(encoding="utf-8")
-        fixes, problems = _tidy_notebook(nb, file, number, folder, navs.get(number))
+        fixes, problems = _tidy_notebook(
+            nb, file, number, folder, navs.get(number), minutes_of=minutes_of
+        )
         after = _text(nb)
         if after != before and not fixes:
             fixes.append(
@@ -507,6 +631,16 @@ def tidy(folder: str | Path = DEFAULT_FOLDER, *, check: bool = False) -> TidyRep
         if after != before and not check:
             _write_atomic(path, after)
             report.written.append(path)
+    if minutes_of.broken is not None:
+        report.problems.append(
+            Finding(
+                "the question bank",
+                None,
+                f"cannot be read ({minutes_of.broken}), so no lesson's time needed was measured",
+                "run: analogylab validate, and fix what it reports",
+                fixable=False,
+            )
+        )
     return report
 
 

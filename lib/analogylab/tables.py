@@ -24,7 +24,10 @@ politics::
   compares it byte for byte: nothing in it varies between runs.
 
 The :class:`Table` it returns also knows the ``sources`` of its rows (from a
-``source_ids`` column, shown or not), for the lesson's list of sources.
+``source_ids`` column, shown or not). Showing it records them in the dataset
+(``ds.cited``), so the lesson's sources cell lists them with no bookkeeping in the
+lesson. A single row of the dataset (``ds.row("events", ...)``, ``ds.case(...)``)
+is shown as a table of one row, and its sources recorded the same way.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from analogylab.citations import output_metadata
 
 if TYPE_CHECKING:
     from analogylab.data import Dataset
@@ -203,6 +208,12 @@ class Table:
     sources: tuple[str, ...] = ()
     row_headers: bool = True
     _shown_in: int | None = field(default=None, repr=False, compare=False)
+    _dataset: Dataset | None = field(default=None, repr=False, compare=False)
+
+    def record_sources(self) -> None:
+        """Record the rows' sources as shown, in the dataset the table was made with."""
+        if self._dataset is not None:
+            self._dataset.record_sources(self.sources)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -256,8 +267,10 @@ def _ipython() -> Any:
 def _display(table: Table) -> None:
     from IPython.display import display  # noqa: PLC0415
 
+    table.record_sources()
     bundle = {"text/html": table.html(), "text/plain": table.text()}
-    display(bundle, raw=True)  # type: ignore[no-untyped-call]
+    metadata = output_metadata(table.sources)
+    display(bundle, raw=True, metadata=metadata)  # type: ignore[no-untyped-call]
 
 
 def _render_html(t: Table) -> str:
@@ -295,6 +308,9 @@ def _render_html(t: Table) -> str:
 
 
 def _as_frame(frame: Any) -> pd.DataFrame:
+    if isinstance(frame, pd.Series) and "source_ids" in frame.index:
+        # A row of the dataset (ds.row, ds.case): a table of that one row, its fields across.
+        return pd.DataFrame([frame.to_dict()]).infer_objects()
     if isinstance(frame, pd.Series):
         return frame.to_frame(name=frame.name if frame.name is not None else "value")
     if isinstance(frame, pd.DataFrame):
@@ -374,7 +390,7 @@ def make_table(
     titles = ["" if str(c).startswith(_BLANK) else _heading(c, names) for c in shown.columns]
     if caption is None:
         caption = f"A table of {len(rows)} row{'s' * (len(rows) != 1)}"
-    return Table(caption, titles, rows, numeric, sources, row_headers)
+    return Table(caption, titles, rows, numeric, sources, row_headers, _dataset=ds)
 
 
 def show_table(
@@ -390,14 +406,16 @@ def show_table(
 ) -> Table:
     """Show a table for students to read: whole cells, names instead of ids, a caption.
 
-    ``frame`` is a DataFrame (or Series) from the dataset or an analysis function, and
+    ``frame`` is a DataFrame (or Series) from the dataset or an analysis function, or one
+    row of the dataset (``ds.row("events", ...)``, shown as a table of one row), and
     ``columns`` the ones to show, in order (default: all). ``ds`` (the lesson's dataset)
     turns ids into names; ``caption`` says what the table is (give one: it is what a
     screen reader announces); ``headings`` renames columns (``{"label": "Explanation"}``);
     ``ids=True`` keeps ids as they are; ``row_headers`` makes the first column the row
     headings; ``digits``, the decimal places of numbers. Returns the :class:`Table`, whose
-    ``sources`` are the ``source_ids`` of its rows. Shown once, whether or not it is the
-    cell's last line.
+    ``sources`` are the ``source_ids`` of its rows; they are recorded in ``ds`` as shown
+    (``ds.cited``, which the lesson's sources cell lists). Shown once, whether or not it
+    is the cell's last line.
     """
     table = make_table(
         ds,
@@ -409,6 +427,7 @@ def show_table(
         row_headers=row_headers,
         digits=digits,
     )
+    table.record_sources()  # also outside IPython: the caller asked for it to be shown
     ip = _ipython()
     if ip is not None:
         _display(table)

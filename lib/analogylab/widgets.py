@@ -18,6 +18,10 @@ its own, so it stays open (or closed) across redraws, as the student left it.
 Running the same cell again replaces its explorer: the previous one is closed,
 with its controls and their handlers, so handlers never pile up on a control.
 
+Each drawing records its sources in the dataset (``ds.cited``): the one the explorer
+starts with, and each redraw after a change, so the lesson's sources cell, run
+again, lists what the student looked at (see :mod:`analogylab.citations`).
+
 >>> widgets.timeline_explorer(ds, case="us-mujahideen-1980s")
 """
 
@@ -33,6 +37,7 @@ import ipywidgets as ipw
 import pandas as pd
 
 from analogylab import charts
+from analogylab.citations import output_metadata
 from analogylab.data import Dataset
 from analogylab.errors import AnalogylabError
 
@@ -65,7 +70,8 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
     figure is laid out once for each combination of their values, and kept so.
 
     ``redraws`` counts the drawings, ``description`` is the text twin of the
-    chart on show, ``error`` the message shown instead of a chart if the choice
+    chart on show, ``sources`` the source ids of every drawing so far (each drawing
+    also records them in its dataset), ``error`` the message shown instead of a chart if the choice
     cannot be drawn, and ``waiting`` the message shown while the chart waits for
     the student (say, for ratings to be checked). ``output`` holds the chart,
     ``twin`` its text twin (shown while ``twin_toggle`` is ticked) and ``notes``
@@ -88,6 +94,7 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         self.controls = controls
         self.redraws = 0
         self.description: charts.Description | None = None
+        self._sources: dict[str, None] = {}
         self.error: str | None = None
         self.waiting: str | None = None
         self._undo: list[Callable[[], None]] = []
@@ -162,7 +169,8 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
         if isinstance(drawn, tuple):  # (chart, HTML to show under the chart's twin)
             drawn, extras = drawn
         self.error = None
-        self.description = desc = charts.describe(drawn)
+        self.description = desc = charts.record_sources(drawn)  # in the dataset: ds.cited
+        self._sources.update(dict.fromkeys(desc.sources))
         self.twin.value = _twin_html(desc)
         self.notes.value = "".join(extras)
         if isinstance(drawn, charts.RatingTable):
@@ -196,6 +204,18 @@ class Explorer(ipw.VBox):  # type: ignore[misc]
             part.close()
         self.canvas = None
         self.close()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The source ids of every drawing so far, in the order first drawn."""
+        return tuple(self._sources)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # The widget's own bundle, with the sources of what it has drawn as metadata, so a
+        # stored lesson says what its explorer showed (analogylab.citations).
+        data = super()._repr_mimebundle_(**kwargs)
+        meta = output_metadata(self._sources)
+        return (data, meta) if data is not None and meta else data
 
     def __repr__(self) -> str:
         # ipywidgets cuts the plain-text form of a widget at 110 characters: keep it short.
