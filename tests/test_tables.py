@@ -178,3 +178,17 @@ def test_show_table_displays_once(ds: Any, capsys: pytest.CaptureFixture[str]) -
     t = show_table(ds, ds.dimensions.head(1), ["name"], caption="One")
     assert capsys.readouterr().out == ""
     assert repr(t).startswith("One\n1. Name: ")
+
+
+def test_a_folded_table_waits_under_its_summary(ds: Any) -> None:
+    """A table that answers an exercise above it is stored closed, under a summary line."""
+    rows = ds.events.head(2)
+    plain = make_table(ds, rows, ["date", "title"], caption="Two events")
+    folded = make_table(
+        ds, rows, ["date", "title"], caption="Two events", folded="Open after you answer"
+    )
+    assert folded.html().startswith('<details class="analogylab-fold">')
+    assert "<details" not in folded.html().split("</summary>", 1)[1], "one fold only"
+    assert ">Open after you answer</summary>" in folded.html()
+    assert folded.html().endswith(plain.html() + "</details>"), "the same table inside"
+    assert folded.text() == plain.text(), "the text form (screen readers, nbval) is whole"

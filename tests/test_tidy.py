@@ -404,6 +404,30 @@ def test_an_unexecuted_cell_is_refused(folder: Path) -> None:
     )
 
 
+def test_a_worked_answer_is_folded_code_and_output(folder: Path) -> None:
+    """A worked answer (or a teacher-only cell) is stored folded: no result before a try."""
+    beta = folder / "01-beta.ipynb"
+    answer = "### BEGIN SOLUTION\nanswer = 9\n### END SOLUTION\nanswer"
+    _edit(beta, lambda nb: nb["cells"][2].update(source=answer))
+    found = _find(tidy(folder, check=True), "worked answer")
+    assert (found.cell, found.fixable) == (3, True)
+    assert "source_hidden and outputs_hidden not folded" in found.message
+    tidy(folder)
+    cell = json.loads(beta.read_text(encoding="utf-8"))["cells"][2]
+    assert cell["metadata"]["jupyter"] == {"outputs_hidden": True, "source_hidden": True}
+    assert cell["outputs"], "the output is kept (nbval still checks it), only folded"
+    assert tidy(folder, check=True).ok
+    _edit(beta, lambda nb: nb["cells"][2]["metadata"]["jupyter"].update(outputs_hidden=False))
+    _edit(beta, lambda nb: nb["cells"][2].update(source="answer = 9\nanswer"))
+    lines = tidy(folder, check=True).lines()
+    assert not [x for x in lines if "not folded" in x], "an ordinary cell may show its output"
+    _edit(beta, lambda nb: nb["cells"][2]["metadata"].update(tags=["teacher-only"]))
+    assert (
+        "a teacher-only cell with its outputs_hidden not folded"
+        in _find(tidy(folder, check=True), "teacher-only").message
+    )
+
+
 def test_a_lesson_without_its_title_is_reported(folder: Path) -> None:
     beta = folder / "01-beta.ipynb"
     _edit(beta, lambda nb: nb["cells"][0].update(source="# Beta without its number"))

@@ -76,7 +76,7 @@ from analogylab.citations import HAND_CITED, hand_citations
 from analogylab.errors import AnalogylabError, NotebookError
 from analogylab.lesson_time import TIME_LABEL, exercise_ids, measure, time_paragraph
 from analogylab.lessons import NAV_MARKER, cell_tags, lesson_index, navigation_markdown, text_of
-from analogylab.student import RAISES_TAG, read_notebook
+from analogylab.student import BEGIN_MARKER, RAISES_TAG, read_notebook
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -369,6 +369,27 @@ class _Lesson:
             cell["outputs"] = outputs
             self.fixed(cell, f"{views} saved widget view(s) (their text form is kept)")
 
+    def fold_answers(self, cell: dict[str, Any]) -> None:
+        """Fold a worked answer (and a teacher-only cell): its code and its stored output.
+
+        The lessons in notebooks/ are the teacher's edition, and ``uv run jupyter lab``
+        opens them: a student who opens them sees each worked answer as a folded cell,
+        never its result above the exercise it answers.
+        """
+        if cell.get("cell_type") != "code":
+            return
+        answer = BEGIN_MARKER in text_of(cell.get("source", ""))
+        if not answer and "teacher-only" not in cell_tags(cell):
+            return
+        meta = cell.setdefault("metadata", {})
+        jupyter = meta.setdefault("jupyter", {})
+        unfolded = [k for k in _KEPT_JUPYTER if jupyter.get(k) is not True]
+        if unfolded:
+            for k in unfolded:
+                jupyter[k] = True
+            what = "a worked answer" if answer else "a teacher-only cell"
+            self.fixed(cell, f"{what} with its {' and '.join(unfolded)} not folded")
+
     def check_run(self, cell: dict[str, Any]) -> None:
         if cell.get("cell_type") != "code":
             return
@@ -559,6 +580,7 @@ def _tidy_notebook(
     les.format_and_metadata()
     for cell in nb.cells:
         les.clean_cell(cell)
+        les.fold_answers(cell)
         les.check_run(cell)
     les.sources()
     les.citations_by_hand()

@@ -207,6 +207,7 @@ class Table:
     numeric: list[bool]  # per column: right-aligned
     sources: tuple[str, ...] = ()
     row_headers: bool = True
+    folded: str | None = None  # shown folded under this summary until the student opens it
     _shown_in: int | None = field(default=None, repr=False, compare=False)
     _dataset: Dataset | None = field(default=None, repr=False, compare=False)
 
@@ -221,8 +222,18 @@ class Table:
         return pd.DataFrame(self.rows, columns=self.headings)
 
     def html(self) -> str:
-        """The table as HTML (what JupyterLab and the reader edition show)."""
-        return _render_html(self)
+        """The table as HTML (what JupyterLab and the reader edition show).
+
+        A table made with ``folded`` sits closed under its summary (``<details>``), so a
+        table that answers an exercise above it is not read before the student tries.
+        """
+        table = _render_html(self)
+        if self.folded is None:
+            return table
+        return (
+            '<details class="analogylab-fold"><summary style="cursor:pointer;font-weight:bold">'
+            f"{html.escape(self.folded)}</summary>{table}</details>"
+        )
 
     def text(self) -> str:
         """The table as plain text: the caption, then each row as 'Heading: value' lines."""
@@ -348,6 +359,7 @@ def make_table(
     ids: bool = False,
     row_headers: bool = True,
     digits: int = 2,
+    folded: str | None = None,
 ) -> Table:
     """The :class:`Table` that :func:`show_table` shows, without showing it (widgets use this)."""
     if digits < 0:
@@ -390,7 +402,7 @@ def make_table(
     titles = ["" if str(c).startswith(_BLANK) else _heading(c, names) for c in shown.columns]
     if caption is None:
         caption = f"A table of {len(rows)} row{'s' * (len(rows) != 1)}"
-    return Table(caption, titles, rows, numeric, sources, row_headers, _dataset=ds)
+    return Table(caption, titles, rows, numeric, sources, row_headers, folded, _dataset=ds)
 
 
 def show_table(
@@ -403,6 +415,7 @@ def show_table(
     ids: bool = False,
     row_headers: bool = True,
     digits: int = 2,
+    folded: str | None = None,
 ) -> Table:
     """Show a table for students to read: whole cells, names instead of ids, a caption.
 
@@ -426,6 +439,7 @@ def show_table(
         ids=ids,
         row_headers=row_headers,
         digits=digits,
+        folded=folded,
     )
     table.record_sources()  # also outside IPython: the caller asked for it to be shown
     ip = _ipython()
