@@ -57,3 +57,21 @@ def close_explorers() -> Iterator[None]:
         ex.close_all()
     widgets._live.clear()
     plt.close("all")
+
+
+@pytest.fixture
+def methods_data(
+    data_copy: Path,
+    answers_home: Path,  # noqa: ARG001  (requested for its effect: an empty store)
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """A data copy whose bank has issue 14's scratch lesson 98 (tests/methods_bank.py), in use.
+
+    ``ANALOGYLAB_DATA`` points at the copy and the answer store is empty, so exercises
+    ex-98-1 ... are found by id like any other.
+    """
+    import methods_bank
+
+    methods_bank.install(data_copy)
+    monkeypatch.setenv("ANALOGYLAB_DATA", str(data_copy))
+    return data_copy

@@ -434,3 +434,184 @@ def test_hindsight_matrix_lays_a_students_ratings_on_the_milestones(ds: Dataset)
     calm = analysis.hindsight_matrix(ds, B, include_contested=False)
     contested = set(analysis.milestones(ds, B).query("contested").event_id)
     assert set(calm.index) == set(ref.index) - contested
+
+
+# --- Heuer's step 4: the student's own hypotheses, and what is not diagnostic ---------------
+
+
+def test_an_added_hypothesis_is_scored_by_the_same_rules_and_marked_as_the_students() -> None:
+    m = analysis.add_hypothesis(SMALL, "  Mine,   at   last ", {"e1": "C", "e2": "II", "e3": "I"})
+    assert list(m.columns) == ["h1", "h2", "h3", "Mine, at last"]
+    own = analysis.own_hypotheses(m)
+    assert own == {"Mine, at last": analysis.OwnHypothesis("Mine, at last", "added")}
+    s = analysis.score_hypotheses(m).set_index("hypothesis_id")
+    assert s.at["Mine, at last", "inconsistency"] == 3  # II + I, as for any column
+    assert s["own"].to_dict() == {"h2": False, "h3": False, "h1": False, "Mine, at last": True}
+    # left out: unrated, counting nothing; nothing compares it with a reference
+    partial = analysis.add_hypothesis(SMALL, "Half", {"e1": "I"})
+    assert analysis.score_hypotheses(partial).set_index("hypothesis_id").at["Half", "rated"] == 1
+    cmp = analysis.compare_ratings(m, SMALL)
+    assert "Mine, at last" not in set(cmp["hypothesis_id"])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: analysis.add_hypothesis(SMALL, "h1", {}), "there is already a hypothesis “h1”"),
+        (lambda: analysis.add_hypothesis(SMALL, "  ", {}), "give your hypothesis a short label"),
+        (lambda: analysis.add_hypothesis(SMALL, "X", {"e9": "C"}), "'e9', which is not one of"),
+        (lambda: analysis.add_hypothesis(SMALL, "X", {"e1": "yes"}), "not on Heuer's scale"),
+        (lambda: analysis.merge_hypotheses(SMALL, "h1", "h1", "X"), "two different hypotheses"),
+        (lambda: analysis.merge_hypotheses(SMALL, "h1", "h9", "X"), "no hypothesis 'h9'"),
+        (lambda: analysis.merge_hypotheses(SMALL, "h1", "h2", "X", rule="or"), "'or' is not one"),
+        (lambda: analysis.split_hypothesis(SMALL, "h1", {"One": {}}), "at least two"),
+    ],
+)
+def test_reconsidering_refuses_what_cannot_be_done_with_a_reason(call: Any, message: str) -> None:
+    with pytest.raises((AnalysisError, UnknownIdError), match=message):
+        call()
+
+
+def test_derived_merges_take_the_rating_that_counts_less_or_more() -> None:
+    first = ["CC", "C", "I", "II", "NA", "NA", "C", None]
+    second = ["N", "I", "II", "C", "I", "NA", "C", "C"]
+    assert analysis.derive_merged(first, second, "either") == [
+        "CC", "C", "I", "C", "I", "NA", "C", None,
+    ]  # fmt: skip
+    assert analysis.derive_merged(first, second, "both") == [
+        "N", "I", "II", "II", "I", "NA", "C", None,
+    ]  # fmt: skip
+
+
+def test_a_merge_takes_the_place_of_the_pair_and_says_so() -> None:
+    m = analysis.merge_hypotheses(SMALL, "h1", "h3", "One of the two", rule="either")
+    assert list(m.columns) == ["One of the two", "h2"]
+    assert [analysis.rating_at(m, e, "One of the two") for e in ("e1", "e2", "e3")] == [
+        "C", "I", "I",
+    ]  # fmt: skip
+    own = analysis.own_hypotheses(m)["One of the two"]
+    assert (own.how, own.parents, own.rule) == ("merged", ("h1", "h3"), "either")
+    assert own.describe({"h1": "First", "h3": "Third"}) == (
+        "your merge of “First” and “Third”, derived: either"
+    )
+    rated = analysis.merge_hypotheses(
+        SMALL, "h1", "h3", "Rated", rule=None, cells={"e1": "N"}, keep=True
+    )
+    assert list(rated.columns) == ["Rated", "h1", "h2", "h3"]
+    assert analysis.own_hypotheses(rated)["Rated"].rule == ""
+
+
+def test_a_split_puts_two_rated_parts_in_place_of_one() -> None:
+    m = analysis.split_hypothesis(SMALL, "h2", {"Left": {"e1": "I"}, "Right": {"e2": "II"}})
+    assert list(m.columns) == ["h1", "Left", "Right", "h3"]
+    s = analysis.score_hypotheses(m).set_index("hypothesis_id")
+    assert (s.at["Left", "inconsistency"], s.at["Right", "inconsistency"]) == (1, 2)
+    assert {o.how for o in analysis.own_hypotheses(m).values()} == {"split"}
+    assert analysis.own_hypotheses(m)["Left"].describe({"h2": "Second"}) == "your split of “Second”"
+
+
+def test_a_grid_answer_with_merges_and_splits_is_reconsidered() -> None:
+    answer = {
+        "e1": {"h1": "C", "h2": "CC", "h3": "N", "Both": "C", "A": "I", "B": "N"},
+        "e2": {"h1": "I", "h2": "C", "h3": "NA", "Both": "I", "A": "C", "B": "C"},
+        "@own": {
+            "Both": {"how": "merged", "from": ["h1", "h3"], "rule": "either"},
+            "A": {"how": "split", "from": ["h2"]},
+            "B": {"how": "split", "from": ["h2"]},
+        },
+    }
+    raw = analysis.as_matrix(answer)  # every column, as rated
+    assert set(raw.columns) == {"h1", "h2", "h3", "Both", "A", "B"}
+    m = analysis.reconsidered(answer)
+    assert sorted(m.columns) == ["A", "B", "Both"]
+    assert m.attrs["replaced"] == {"h1": ("Both",), "h3": ("Both",), "h2": ("A", "B")}
+    assert set(analysis.score_hypotheses(m)["own"]) == {True}
+    with pytest.raises(AnalysisError, match="use one of: added, merged, split"):
+        analysis.as_matrix({**answer, "@own": {"Both": {"how": "joined"}}})
+
+
+def test_items_that_tell_nothing_apart_are_dropped_with_their_reasons() -> None:
+    ratings = {
+        **SMALL,
+        "e4": {"h1": "CC", "h2": "N", "h3": "C"},  # consistent with all: 0 each
+        "e5": {"h1": "I", "h2": "I", "h3": "I"},  # inconsistent with all alike: 1 each
+    }
+    pruned = analysis.drop_non_diagnostic(ratings, names={"h1": "First", "h2": "Second"})
+    assert pruned.dropped["evidence_id"].tolist() == ["e1", "e4", "e5"]  # e1: C, CC, N
+    assert list(pruned.kept.index) == ["e2", "e3"]
+    why = dict(zip(pruned.dropped["evidence_id"], pruned.dropped["why"], strict=True))
+    assert "adds nothing to any score" in why["e4"]
+    assert "inconsistent with every hypothesis alike: it adds 1 to each" in why["e5"]
+    heuer = dict(zip(pruned.dropped["evidence_id"], pruned.dropped["heuer"], strict=True))
+    assert heuer["e4"].startswith("rated CC under “First” but N under “Second”")
+    assert heuer["e1"].startswith("rated CC under “Second” but N under “h3”")
+    assert heuer["e5"] == ""
+    assert not pruned.ranking_changed
+    before = pruned.before.set_index("hypothesis_id")["inconsistency"]
+    after = pruned.after.set_index("hypothesis_id")["inconsistency"]
+    assert (before - after).to_dict() == {"h1": 1, "h2": 1, "h3": 1}  # only the totals fall
+    said = " ".join(pruned.sentences())
+    assert "3 of 5 items left out" in said and "The ranking is the same without them" in said
+    assert "2 of them are rated more consistent" in said
+
+
+def test_when_nothing_tells_the_hypotheses_apart_nothing_is_left_to_score() -> None:
+    pruned = analysis.drop_non_diagnostic({"e1": {"h1": "C", "h2": "C"}})
+    assert pruned.after is None and pruned.kept.empty
+    assert "No item is left to score" in " ".join(pruned.sentences())
+    diagnostic = {k: v for k, v in SMALL.items() if k != "e1"}
+    assert analysis.drop_non_diagnostic(diagnostic).sentences() == [
+        "Every item tells the hypotheses apart here: nothing is left out."
+    ]
+
+
+def test_dropping_the_non_diagnostic_items_of_the_reference_keeps_its_ranking(ds: Dataset) -> None:
+    m = analysis.rating_matrix(ds, B)
+    for weighted in (False, True):
+        pruned = analysis.drop_non_diagnostic(m, ds.evidence, weighted=weighted)
+        diag = analysis.diagnosticity(m)
+        assert set(pruned.dropped["evidence_id"]) == set(diag.loc[~diag.diagnostic, "evidence_id"])
+        assert not pruned.ranking_changed
+
+
+def test_the_heuer_notes_say_where_the_package_is_narrower() -> None:
+    notes = analysis.HEUER_NOTES
+    assert set(notes) >= {"diagnostic", "scoring", "weights", "dropping", "reconsider"}
+    assert "wider" in notes["diagnostic"] and "CC" in notes["diagnostic"]
+    assert "hindsight" in notes["milestones"]
+    assert "diagnostic\n" not in analysis.diagnosticity.__doc__  # the docstring says it too
+    assert "HEUER_NOTES" in (analysis.diagnosticity.__doc__ or "")
+
+
+# --- Heuer's step 8: indicators against the record --------------------------------------------
+
+
+def test_the_record_is_what_happened_after_the_analysis_date(ds: Dataset) -> None:
+    record = analysis.record_after(ds, B)
+    date = ds.case(B)["analysis_date"]
+    assert len(record) and (record["date"] > date).all()
+    assert record["date"].is_monotonic_increasing
+    assert set(record.loc[record.milestone, "event_id"]) <= set(ds.milestones.event_id)
+    assert set(ds.milestones.event_id) & set(ds.events[ds.events.case_id == B].event_id) <= set(
+        record["event_id"]
+    )
+
+
+def test_indicators_are_tallied_per_hypothesis_in_lesson_06s_terms() -> None:
+    marked = [
+        {"text": "a", "against": "h1", "by": "2019-12-31", "mark": "happened"},
+        {"text": "b", "against": "h1", "by": "2019-12-31", "mark": "did-not-happen"},
+        {"text": "c", "against": "h2", "by": "2020-12-31", "mark": "happened"},
+        {"text": "d", "against": "h2", "by": "2020-12-31", "mark": "happened"},
+        {"text": "e", "against": "h9", "by": "2020-12-31", "mark": "cannot-tell"},
+        {"text": "f", "against": "h1", "by": "2020-12-31"},
+    ]
+    t = analysis.indicator_tally(marked, {"h1": "One", "h2": "Two", "h3": "Three"})
+    t = t.set_index("hypothesis_id")
+    assert list(t.index) == ["h1", "h2", "h3", "h9"]  # the hypotheses given, then others named
+    assert t.loc["h1", ["written", "happened", "did_not_happen", "unmarked"]].tolist() == [
+        3, 1, 1, 1,
+    ]  # fmt: skip
+    assert t["against"].to_dict() == {"h1": 1, "h2": 2, "h3": 0, "h9": 0}
+    assert t["rank"].to_dict() == {"h1": 3, "h2": 4, "h3": 1, "h9": 1}
+    assert t.at["h3", "written"] == 0  # its 0 means nothing: no indicator could count

@@ -217,7 +217,7 @@ def test_analogy_explorer_redraws_on_a_weight_and_resets_in_one_draw(ds: Dataset
 
 def test_ach_explorer_without_an_exercise_shows_the_reference(ds: Dataset) -> None:
     ex = widgets.ach_explorer(ds, B)
-    assert set(ex.controls) == {"weighted"} and ex.error is None
+    assert set(ex.controls) == {"weighted", "drop"} and ex.error is None
     assert "with the reference ratings" in ex.description.sentences[0]
     ex.controls["weighted"].value = True
     assert ex.redraws == 2 and "weighted" in ex.description.sentences[0]

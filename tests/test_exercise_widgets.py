@@ -533,3 +533,132 @@ def test_controls_are_as_wide_as_their_options() -> None:
         widget.header.value
     )
     assert all(d.layout.width == "100%" for d in analogylab.exercise("ex-00-3").controls)
+
+
+# --- issue 14: reconsidering the hypotheses in the grid ---------------------------------------
+
+
+def test_a_student_merges_two_columns_and_splits_one() -> None:
+    """Merge derives its cells from the two; split adds two empty parts; both are kept."""
+    widget = analogylab.exercise("ex-00-7", add_columns=True)
+    ex = widget.exercise
+    first, second, third = (c.id for c in ex.columns)
+    for (r, c), d in widget.cells.items():
+        d.value = ex.key[r][c]
+    widget.merge_first.value, widget.merge_second.value = first, third
+    widget.merge_label.value = "Flank or broker"
+    widget.merge_rule.value = "either"
+    widget.merge_button.click()
+    said = _plain(widget.column_message.value)
+    assert said.startswith(f"Merged “{ex.columns[0].text}” and “{ex.columns[2].text}” into")
+    assert f"{len(ex.rows)} of {len(ex.rows)} cells filled from your ratings" in said
+    from analogylab.analysis import derive_merged
+
+    for row in ex.rows:
+        want = derive_merged([ex.key[row.id][first]], [ex.key[row.id][third]], "either")[0]
+        assert widget.cells[row.id, "Flank or broker"].value == want
+    heads = [_plain(c.value) for c in widget.grid.children[: len(ex.columns) + 3]]
+    assert heads[-2] == (
+        f"Flank or broker (your merge of “{ex.columns[0].text}” and “{ex.columns[2].text}”; "
+        "not marked)"
+    )
+    widget.split_of.value = second
+    widget.split_first.value, widget.split_second.value = "Part one", "Part two"
+    widget.split_button.click()
+    assert "Split into “Part one” and “Part two”" in _plain(widget.column_message.value)
+    assert widget.own_columns == ["Flank or broker", "Part one", "Part two"]
+    assert list(widget.remove_which.options) == [(c, c) for c in widget.own_columns]
+    widget.check_button.click()  # the parts are empty: refused, and named
+    assert "“Part one”" in _plain(_feedback(widget))
+    for row in ex.rows:
+        widget.cells[row.id, "Part one"].value = "C"
+        widget.cells[row.id, "Part two"].value = "I"
+    widget.check_button.click()
+    assert _plain(_feedback(widget)).startswith("Correct.")
+    stored = analogylab.last_answer("ex-00-7")
+    assert stored["@own"] == {
+        "Flank or broker": {"how": "merged", "from": [first, third], "rule": "either"},
+        "Part one": {"how": "split", "from": [second]},
+        "Part two": {"how": "split", "from": [second]},
+    }
+    again = analogylab.exercise("ex-00-7", add_columns=True)  # after a restart
+    assert again.own_columns == widget.own_columns and again.own_how == widget.own_how
+    again.remove_which.value = "Part two"
+    again.remove_button.click()
+    assert again.own_columns == ["Flank or broker", "Part one"]
+    again.merge_label.value = ""
+    again.merge_button.click()
+    assert "give the merged hypothesis a short label" in _plain(again.column_message.value)
+
+
+# --- issue 14: judgements first, then the record; indicators -----------------------------------
+
+
+@pytest.mark.usefixtures("methods_data")
+def test_a_judgement_widget_records_then_shows_the_curators_and_takes_an_argument() -> None:
+    widget = analogylab.exercise("ex-98-1")
+    assert widget.check_button.description == "Record my judgement"
+    assert "a judgement, not marked" in widget.header.value and "no points" in widget.header.value
+    assert not widget.argue_box.children  # nothing to argue with before one's own judgement
+    widget.radio.value = "b"
+    widget.check_button.click()
+    text = _plain(_feedback(widget))
+    assert text.startswith("Your judgement is recorded. It is not marked")
+    assert "The curators' judgement, with their reasons:" in text
+    assert "Recorded 1 time; the curators' judgement is shown." in _plain(
+        widget.attempts_label.value
+    )
+    assert widget.argue_text.description == "Your argument:"
+    widget.argue_text.value = "A commander's access counts for something."
+    widget.argue_button.click()
+    assert "Your argument is recorded" in _plain(widget.argue_message.value)
+    again = analogylab.exercise("ex-98-1")  # after a restart: judgement, feedback, argument
+    assert again.radio.value == "b"
+    assert "The curators' judgement" in _plain(again.feedback.value)
+    assert again.argue_text.value == "A commander's access counts for something."
+
+
+@pytest.mark.usefixtures("methods_data")
+def test_indicators_are_written_in_rows_and_marked_in_drop_downs() -> None:
+    write = analogylab.exercise("ex-98-4")
+    assert write.check_button.description == "Record my indicators"
+    assert len(write.indicator_rows) == 3
+    _all_controls_labelled(write)
+    write.add_row_button.click()
+    assert len(write.indicator_rows) == 4 and len(write.controls) == 12
+    text, against, by = write.indicator_rows[0]
+    assert against.description == "Indicator 1: the explanation it would count against"
+    text.value, against.value, by.value = "Russia arms the Taliban openly", "h-flank-hedge", "2019"
+    write.check_button.click()  # one of at least two
+    assert "Write at least 2 indicators; you have 1." in _plain(_feedback(write))
+    t2, a2, b2 = write.indicator_rows[2]  # an empty row between is left out
+    t2.value, a2.value, b2.value = "Moscow hosts the Taliban and Kabul", "h-power-broker", "2020-06"
+    write.check_button.click()
+    assert _plain(_feedback(write)).startswith("Recorded: 2 indicators, as of 2018-10-12.")
+    mark = analogylab.exercise("ex-98-5")
+    assert mark.check_button.description == "Record my marks"
+    assert "The record: what happened after the analysis date" in mark.body_html()
+    assert "written in hindsight" in mark.body_html()
+    assert [p.description for p in mark.mark_pickers] == [
+        "Indicator 1: Russia arms the Taliban openly",
+        "Indicator 2: Moscow hosts the Taliban and Kabul",
+    ]
+    mark.mark_pickers[0].value = "happened"
+    mark.check_button.click()
+    assert "Mark every indicator: 1 still says “not marked” (2)." in _plain(_feedback(mark))
+    mark.mark_pickers[1].value = "cannot-tell"
+    mark.check_button.click()
+    assert "Recorded: your marks for 2 indicators." in _plain(_feedback(mark))
+    again = analogylab.exercise("ex-98-5")
+    assert [p.value for p in again.mark_pickers] == ["happened", "cannot-tell"]
+    rewritten = analogylab.exercise("ex-98-4")
+    assert rewritten.indicator_rows[1][0].value == "Moscow hosts the Taliban and Kabul"
+
+
+@pytest.mark.usefixtures("methods_data")
+def test_marking_before_writing_says_to_write_first() -> None:
+    mark = analogylab.exercise("ex-98-5")
+    assert mark.mark_pickers == []
+    assert "You have not written any indicators yet" in mark.body_html()
+    mark.check_button.click()
+    assert "You have not written any indicators yet (exercise ex-98-4)" in _plain(_feedback(mark))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import analogylab
@@ -287,3 +288,113 @@ def test_template_is_a_valid_bank_file(data_copy: Path) -> None:
     bank = read_bank(data_copy)
     assert bank.problems == []
     assert {e.kind for e in bank.of_lesson("98")} == set(analogylab.bank.KINDS)
+
+
+# --- issue 14: judgements first, then the record; indicators ----------------------------------
+
+WRITTEN = [
+    {"text": "Russia delivers heavy weapons to the Taliban", "against": "h-flank-hedge",
+     "by": "2019-12-31"},
+    {"text": "Moscow hosts the Taliban at talks with Kabul", "against": "h-power-broker",
+     "by": "2019-06"},
+]  # fmt: skip
+
+
+@pytest.mark.usefixtures("methods_data")
+def test_a_judgement_is_recorded_not_marked_then_the_curators_reasons_follow() -> None:
+    store = open_store()
+    fb = record("ex-98-1", "b")
+    assert (fb.status, fb.correct, fb.score, fb.earned) == ("judgement", None, None, None)
+    assert fb.message.startswith("**Your judgement is recorded.** It is not marked")
+    assert "the curators chose **a) It shows what a US commander" in fb.message
+    ex = analogylab.load_bank()["ex-98-1"]
+    for o in ex.options:  # every reason, the student's choice and the curators'
+        assert o.explanation in fb.message
+    assert "**Argue back.**" in fb.message and 'analogylab.argue("ex-98-1"' in fb.message
+    first = store.attempts("ex-98-1")[-1]
+    assert (first.status, first.revealed, first.correct) == ("judgement", False, None)
+    record("ex-98-1", "a")  # a second judgement, after the curators' was shown
+    assert store.attempts("ex-98-1")[-1].revealed is True
+    assert record("ex-98-1", "z").status == "invalid"  # the wrong form: nothing used up
+
+
+@pytest.mark.usefixtures("methods_data")
+def test_an_argument_back_is_kept_with_the_judgement_it_answers() -> None:
+    store = open_store()
+    early = analogylab.argue("ex-98-2", "Too soon.")
+    assert early.status == "invalid" and "Give your own judgement first" in early.message
+    grid = {"ev-01": {"h-flank-hedge": "C", "h-reverse-cold-war": "C"},
+            "ev-27": {"h-flank-hedge": "C", "h-reverse-cold-war": "N"}}  # fmt: skip
+    fb = record("ex-98-2", grid)
+    assert "You and the curators agree on 2 of 4 cells." in fb.message
+    assert "Their reason: A 1980s-style programme would show by now" in fb.message
+    assert "Which cell would you rate otherwise, and why?" in fb.message  # the bank's own prompt
+    empty = analogylab.argue("ex-98-2", "   ")
+    assert empty.status == "invalid" and "The box is empty" in empty.message
+    said = analogylab.argue("ex-98-2", "Covert aid could stay  hidden for years.")
+    assert said.status == "argued" and said.answer == "Covert aid could stay hidden for years."
+    kept = store.attempts("ex-98-2")[-1]
+    assert kept.answer == {"argument": said.answer, "judgement": grid}
+    assert analogylab.last_answer("ex-98-2") == grid  # an argument is not an answer
+    with pytest.raises(analogylab.AnalogylabError, match="is not a judgement"):
+        analogylab.argue("ex-00-1", "No.")
+
+
+@pytest.mark.usefixtures("methods_data")
+def test_judgements_and_indicators_earn_no_points_and_count_in_no_total() -> None:
+    record("ex-98-3", 2)
+    analogylab.argue("ex-98-3", "The pipeline deserves more.")
+    record("ex-00-1", "a")
+    p = analogylab.progress().set_index("exercise_id")
+    row = p.loc["ex-98-3"]
+    assert (row["marked"], row["points"], row["last_status"], row["argued"]) == (
+        False, 0.0, "judgement", True,
+    )  # fmt: skip
+    assert row["attempts"] == 1 and pd.isna(row["earned"]) and row["answer_shown"]
+    assert p.loc["ex-98-3", "kind"] == "numeric (judgement)"
+    assert p.loc["ex-00-1", "marked"] and p.loc["ex-00-1", "earned"] == 1
+    by_lesson = analogylab.progress_by_lesson().set_index("lesson")
+    assert by_lesson.loc["98", "points"] == 0 and by_lesson.loc["98", "tried"] == 1
+
+
+@pytest.mark.usefixtures("methods_data")
+def test_indicators_are_written_then_marked_against_the_record() -> None:
+    early = record("ex-98-5", ["happened"])
+    assert early.status == "invalid" and "You have not written any indicators yet" in early.message
+    fb = record("ex-98-4", WRITTEN)
+    assert fb.status == "judgement" and fb.correct is None
+    assert fb.message.startswith("**Recorded: 2 indicators, as of 2018-10-12.**")
+    assert "- **Guard the flank**: 1 indicator (by 2019-12-31)" in fb.message
+    assert "No indicator counts against *Reverse Cold War*" in fb.message
+    from analogylab.exercises import written_indicators
+
+    assert [it["by"] for it in written_indicators("ex-98-5")] == ["2019-12-31", "2019-06-30"]
+    marks = record("ex-98-5", ["happened", "did not happen"])  # marks alone, in order
+    assert marks.status == "judgement", marks.message
+    assert "| Guard the flank | 1 | 1 | 0 | 0 |" in marks.message
+    assert "| Power broker | 1 | 0 | 1 | 0 |" in marks.message
+    assert "written in hindsight" in marks.message
+    stored = analogylab.last_answer("ex-98-5")
+    assert [it["mark"] for it in stored] == ["happened", "did-not-happen"]
+    assert stored[0]["text"] == WRITTEN[0]["text"]
+    half = record("ex-98-5", ["happened"])  # the second is left unmarked: not recorded
+    assert half.status == "invalid" and "not marked yet" in half.message
+
+
+@pytest.mark.usefixtures("methods_data")
+def test_your_judgements_sit_beside_the_curators_item_by_item() -> None:
+    from analogylab.exercises import your_judgements
+
+    record("ex-98-1", "b")
+    analogylab.argue("ex-98-1", "Nicholson had access.")
+    record("ex-98-6", ["a", "b"])
+    record("ex-98-4", WRITTEN)
+    mine = your_judgements("98").set_index(["exercise_id", "item"])
+    choice = mine.loc[("ex-98-1", "the choice")]
+    assert choice["yours"].startswith("b) ") and choice["reference"].startswith("a) ")
+    assert not choice["agree"]
+    assert choice["argument"] == "Nicholson had access."
+    assert mine.loc[("ex-98-6", "a) ev-25"), "agree"]
+    assert mine.loc[("ex-98-6", "b) ev-09"), "yours"] == "ticked"
+    assert mine.loc[("ex-98-4", "Reverse Cold War"), "yours"] == "none"
+    assert pd.isna(mine.loc[("ex-98-4", "Guard the flank"), "reference"])

@@ -98,7 +98,8 @@ def test_the_key_is_marked_right(ex: Exercise) -> None:
 
 def test_real_exercises_cover_every_kind() -> None:
     """The start-here lesson has one exercise of each kind, in the order the tests assume."""
-    assert [e.kind for e in REAL] == list(KINDS)
+    # Indicators (Heuer's step 8, issue 14) are lessons 05 and 06's, not lesson 00's yet.
+    assert [e.kind for e in REAL] == [k for k in KINDS if k != "indicators"]
     assert set(EXPECTED) == set(KINDS)
 
 
@@ -537,7 +538,8 @@ def test_own_columns_are_kept_and_not_marked() -> None:
     plain = grade(GRID, key)
     g = grade(GRID, mine, own_columns=["Russia wants a say in Kabul"])
     assert (g.valid, g.correct, g.score, g.headline) == (True, True, 1.0, plain.headline)
-    assert g.answer == mine and g.own_columns == ("Russia wants a say in Kabul",)
+    own = {"Russia wants a say in Kabul": {"how": "added"}}  # how it came about, kept too
+    assert g.answer == {**mine, "@own": own} and g.own_columns == ("Russia wants a say in Kabul",)
     unknown = grade(GRID, mine)  # not declared: an unknown column id, as before
     assert "'Russia wants a say in Kabul' is not one of the ids; the columns are" in (
         unknown.problem
@@ -546,3 +548,109 @@ def test_own_columns_are_kept_and_not_marked() -> None:
     half = {**mine, r0.id: key[r0.id]}
     gap = grade(GRID, half, on_screen=True, own_columns=["Russia wants a say in Kabul"])
     assert f"- in the row “{r0.text}”: “Russia wants a say in Kabul”" in gap.problem
+
+
+# --- issue 14: how a student's own columns came about; indicators ---------------------------
+
+HYPS = (Item("h-one", "The first"), Item("h-two", "The second"))
+WRITE = _hand("indicators", columns=HYPS, as_of="2018-10-12", at_least=2)
+MARK = _hand("indicators", check="ex-99-0", case="russia-taliban-2018")
+
+
+def test_a_grids_own_columns_say_how_they_came_about() -> None:
+    key = {r: dict(c) for r, c in GRID.key.items()}
+    c0, c1 = GRID.columns[0].id, GRID.columns[1].id
+    mine = {r: {**cols, "Both": "C", "Part": "N"} for r, cols in key.items()}
+    how = {"Both": {"how": "merged", "from": [c0, c1], "rule": "either"}}
+    g = grade(GRID, {**mine, "@own": how}, own_columns=["Part"])
+    assert g.valid and g.correct, g.problem
+    assert g.answer["@own"] == {**how, "Part": {"how": "added"}}
+    assert g.own_columns == ("Part", "Both")
+    for bad, words in [
+        ({"Both": {"how": "joined"}}, "use one of: added, merged, split"),
+        ({"Both": {"how": "merged", "from": [c0]}}, "it needs 2 column(s)"),
+        ({"Both": {"how": "split", "from": ["nowhere"]}}, "it needs 1 column(s)"),
+        ("merged", "should map each of your own columns"),
+    ]:
+        g = grade(GRID, {**mine, "@own": bad}, own_columns=["Part"])
+        assert not g.valid and words in g.problem, g.problem
+
+
+def test_indicators_are_read_checked_and_never_marked() -> None:
+    written = [
+        {"text": "  Russia sends   heavy weapons ", "against": "h-one", "by": "2019"},
+        {"text": "", "against": None, "by": ""},  # an empty row of the widget: left out
+        ("Moscow hosts the Taliban twice", "The second", "2019-06"),  # by the hypothesis' text
+    ]
+    g = grade(WRITE, written)
+    assert (g.valid, g.correct, g.score) == (True, None, None), g.problem
+    assert g.answer == [
+        {"text": "Russia sends heavy weapons", "against": "h-one", "by": "2019-12-31"},
+        {"text": "Moscow hosts the Taliban twice", "against": "h-two", "by": "2019-06-30"},
+    ]
+    assert g.headline == "2 indicators written as of 2018-10-12"
+    frame = pd.DataFrame(g.answer)
+    assert grade(WRITE, frame).answer == g.answer  # a table does as well as a list
+    json.dumps(g.answer)
+
+
+@pytest.mark.parametrize(
+    ("answer", "code", "screen"),
+    [
+        ([], "no indicator is written yet", NOTHING_YET["indicators"]),
+        (
+            [{"text": "Russia sends heavy weapons", "against": "h-one", "by": "2019-12-31"}],
+            "write at least 2 indicators; there is 1",
+            "Write at least 2 indicators; you have 1.",
+        ),
+        (
+            [{"text": "Too short", "against": "h-one", "by": "2019"}] * 2,
+            "indicator 1 needs a text of a few words",
+            "Indicator 1: write what you would watch for, in a few words.",
+        ),
+        (
+            [{"text": "Russia sends heavy weapons", "against": None, "by": "2019"}] * 2,
+            "indicator 1 names no hypothesis",
+            "Indicator 1: choose the explanation it would count against.",
+        ),
+        (
+            [{"text": "Russia sends heavy weapons", "against": "h-one", "by": "soon"}] * 2,
+            "'by' is 'soon', not a date",
+            "Indicator 1: give the date by which you would expect to see it",
+        ),
+        (
+            [{"text": "Russia sends heavy weapons", "against": "h-one", "by": "2018-06"}] * 2,
+            "2018-06-30 is not after 2018-10-12",
+            "Indicator 1: the date must come after 2018-10-12",
+        ),
+        (
+            [{"text": "Russia sends heavy weapons", "against": "h-one", "by": "2019-02-30"}] * 2,
+            "not a date",
+            "give the date",
+        ),
+    ],
+)
+def test_indicators_that_cannot_be_recorded_say_why(answer: Any, code: str, screen: str) -> None:
+    g = grade(WRITE, answer)
+    assert not g.valid and code in g.problem and EXPECTED["indicators"] in g.problem
+    assert screen in grade(WRITE, answer, on_screen=True).problem
+
+
+def test_marks_against_the_record_are_read_in_words() -> None:
+    base = {"text": "Russia sends heavy weapons", "against": "h-one", "by": "2019-12-31"}
+    g = grade(
+        MARK,
+        [
+            {**base, "mark": "happened"},
+            {**base, "mark": "Did not happen"},
+            {**base, "mark": "cannot tell from the record"},
+        ],
+    )
+    assert g.valid and [it["mark"] for it in g.answer] == [
+        "happened", "did-not-happen", "cannot-tell",
+    ]  # fmt: skip
+    assert g.headline == "3 indicators marked, 1 happened by the date set"
+    gap = grade(MARK, [{**base, "mark": "happened"}, {**base, "mark": None}], on_screen=True)
+    assert not gap.valid and "Mark every indicator: 1 still says “not marked” (2)." in gap.problem
+    odd = grade(MARK, [{**base, "mark": "maybe"}])
+    assert not odd.valid and "the mark 'maybe' is not one of" in odd.problem

@@ -13,7 +13,13 @@ import nbformat
 import pytest
 
 import analogylab
-from analogylab.bank import DEFAULT_MINUTES, GRID_CELL_MINUTES
+from analogylab.bank import (
+    DEFAULT_MINUTES,
+    GRID_CELL_MINUTES,
+    INDICATOR_MINUTES,
+    KINDS,
+    Exercise,
+)
 from analogylab.lesson_time import (
     CHART_MINUTES,
     CODE_CELL_MINUTES,
@@ -159,17 +165,13 @@ def test_the_time_paragraph_is_found_to_its_end() -> None:
 def test_each_kind_of_exercise_has_a_default_and_a_grid_grows_with_its_cells() -> None:
     bank = analogylab.load_bank()
     for ex in bank:
-        if ex.minutes is None and ex.kind != "grid":
+        if ex.minutes is None and ex.kind not in ("grid", "indicators"):
             assert ex.expected_minutes == DEFAULT_MINUTES[ex.kind], ex.id
     grid = bank["ex-05-2"]
     cells = len(grid.rows) * len(grid.columns)
     assert grid.expected_minutes == DEFAULT_MINUTES["grid"] + GRID_CELL_MINUTES * cells
-    assert set(DEFAULT_MINUTES) == {
-        "single",
-        "multiple",
-        "matching",
-        "ordering",
-        "numeric",
-        "text",
-        "grid",
-    }
+    # Every kind has a default; indicators have two: writing them, and marking them.
+    assert set(DEFAULT_MINUTES) | {"indicators"} == set(KINDS)
+    write = Exercise(id="ex-97-1", lesson="97", kind="indicators", prompt="")
+    mark = Exercise(id="ex-97-2", lesson="97", kind="indicators", prompt="", check="ex-97-1")
+    assert (write.expected_minutes, mark.expected_minutes) == INDICATOR_MINUTES

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from analogylab.exercise_widgets import ExerciseWidget, exercise, progress_panel
     from analogylab.exercises import (
         Feedback,
+        argue,
         check,
         hint,
         last_answer,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
         progress_by_lesson,
         set_student,
         solution,
+        your_judgements,
     )
     from analogylab.lessons import lesson_sources
     from analogylab.report import ClassReport, class_report
@@ -75,6 +77,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "analysis",
+    "argue",
     "charts",
     "check",
     "class_report",
@@ -97,6 +100,7 @@ __all__ = [
     "solution",
     "validate",
     "widgets",
+    "your_judgements",
 ]
 
 # Everything that needs pandas, YAML, SQLite or ipywidgets is imported when first used, so
@@ -110,6 +114,7 @@ _LAZY = {
     "exercise": "exercise_widgets",
     "progress_panel": "exercise_widgets",
     "Feedback": "exercises",
+    "argue": "exercises",
     "check": "exercises",
     "hint": "exercises",
     "last_answer": "exercises",
@@ -118,6 +123,7 @@ _LAZY = {
     "progress_by_lesson": "exercises",
     "set_student": "exercises",
     "solution": "exercises",
+    "your_judgements": "exercises",
     "lesson_sources": "lessons",
     "rating_exercise": "case_exercises",
     "ready": "session",

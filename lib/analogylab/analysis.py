@@ -16,9 +16,22 @@ Three methods, each with its source in the research notes:
   (I = 1, II = 2; lower is better), because evidence consistent with a
   hypothesis cannot prove it while inconsistent evidence can count against it.
   ``diagnosticity`` and ``leave_one_out`` are Heuer's steps 3 and 6.
+  Heuer's step 4 has two parts here: ``drop_non_diagnostic`` leaves out the items
+  that do not tell the hypotheses apart, saying which and why, and rescores; and a
+  student's own hypotheses, added (``add_hypothesis``), merged from two
+  (``merge_hypotheses``) or split from one (``split_hypothesis``), are columns of the
+  matrix like the others, scored by the same functions and marked as the student's
+  own (``own_hypotheses``; ``reconsidered`` applies a grid answer's merges and
+  splits). Nothing compares them with a key: there is none.
 * **Hindsight**: ``milestones`` holds what happened after a case's analysis date
   against what each hypothesis would have led one to expect;
-  ``hindsight_scores`` scores them the same way.
+  ``hindsight_scores`` scores them the same way. The curators wrote those
+  expectations *after* the events: Heuer's step 8 asks for indicators written
+  *before*, which ``indicator_tally`` scores against what happened
+  (``record_after`` lists it).
+
+Where the package is narrower than Heuer, or simplifies him, ``HEUER_NOTES`` says so
+in sentences the lessons and the explorers show.
 
 >>> ds = load_dataset()
 >>> analogy_strength(ds, "us-mujahideen-1980s", "russia-taliban-2018").score
@@ -38,31 +51,47 @@ import pandas as pd
 from analogylab.completeness import refuse_incomplete
 from analogylab.data import Dataset
 from analogylab.errors import AnalogylabError, UnknownIdError
+from analogylab.grading import INDICATOR_MARKS, OWN_KEY
 from analogylab.validate import did_you_mean
 
 __all__ = [
+    "HEUER_NOTES",
+    "INDICATOR_MARKS",
     "KHONG_JOBS",
     "MAX_WEIGHT",
+    "MERGE_RULES",
+    "OWN_HOW",
     "RATING_POINTS",
     "RATING_SCALE",
     "VERDICT_POINTS",
     "WEIGHT_LEVELS",
     "AnalogyScore",
     "AnalysisError",
+    "OwnHypothesis",
+    "Pruned",
+    "add_hypothesis",
     "analogy_strength",
     "as_matrix",
     "compare_ratings",
+    "derive_merged",
     "diagnosticity",
     "dimension_families",
     "dimension_weights",
+    "drop_non_diagnostic",
     "hindsight_matrix",
     "hindsight_scores",
+    "indicator_tally",
     "leave_one_out",
     "likenesses_and_differences",
+    "merge_hypotheses",
     "milestones",
+    "own_hypotheses",
     "rating_at",
     "rating_matrix",
+    "reconsidered",
+    "record_after",
     "score_hypotheses",
+    "split_hypothesis",
     "weight_sensitivity",
 ]
 
@@ -94,6 +123,87 @@ KHONG_JOBS = pd.DataFrame(
 
 #: The largest weight a dimension can have ("decisive"); 0 leaves it out.
 MAX_WEIGHT = 3.0
+
+#: Where this package is narrower than Heuer (*Psychology of Intelligence Analysis*, 1999,
+#: ch. 8) or simplifies him, in sentences a lesson or an explorer can show as they are.
+#: Keys: diagnostic, scoring, weights, dropping, reconsider, sensitivity, milestones,
+#: indicators.
+HEUER_NOTES: dict[str, str] = {
+    "diagnostic": (
+        "Here an item is called diagnostic when it counts more against some hypotheses than "
+        "against others: the spread of its inconsistency points (I = 1, II = 2) across the "
+        "hypotheses is above 0. Heuer's idea is wider. For him an item is diagnostic when it "
+        "is more likely under some hypotheses than under others, so an item strongly expected "
+        "under one hypothesis (CC) and merely neutral under another (N) helps a little to "
+        "tell them apart. Because only inconsistent ratings score here, such an item counts "
+        "for nothing in this package."
+    ),
+    "scoring": (
+        "The scores add up inconsistency only (I = 1, II = 2; consistent ratings add "
+        "nothing), following Heuer's advice to try to disprove hypotheses rather than prove "
+        "them. Heuer himself adds nothing up: he asks the analyst to look at the items that "
+        "count against each hypothesis and to judge their relative likelihood, and he warns "
+        "that the matrix must not make the decision for the analyst. A sum treats every I "
+        "as equal, whatever the item, and so simplifies that judgement."
+    ),
+    "weights": (
+        "The weighted score multiplies an item's points by its credibility times its "
+        "relevance, with the levels of the PARC ACH 2.0 software (low 1/sqrt(2), medium 1, "
+        "high sqrt(2)) as reported second-hand. Heuer weighs credibility and relevance by "
+        "judgement, not by a formula; the levels are this package's choice."
+    ),
+    "dropping": (
+        "Heuer's step 4 drops the evidence that has no diagnostic value, so that the matrix "
+        "keeps to what matters. Here those are the items that give every hypothesis the "
+        "same points. Leaving them out never changes the ranking, only the totals: they "
+        "add the same to every column. Heuer would still keep a note of them, because they "
+        "say what any explanation has to account for."
+    ),
+    "reconsider": (
+        "Heuer's step 4 also reconsiders the hypotheses: after a first pass an analyst may "
+        "add one, merge two that the evidence does not tell apart, or split one that hides "
+        "two. Your own hypotheses are scored by the same rules as the others, and nothing "
+        "compares them with a key: the curators have none for them."
+    ),
+    "merge_rules": (
+        "Ratings derived for a merged hypothesis are a shortcut. 'Either' reads the merge "
+        "as 'one or the other is true' and takes, item by item, the rating that counts "
+        "less against it; 'both' reads it as 'both are true at once' and takes the rating "
+        "that counts more. Heuer would rate the new hypothesis afresh: change any derived "
+        "cell you would rate differently."
+    ),
+    "sensitivity": (
+        "Leave-one-out is a mechanical part of Heuer's step 6: it drops each item in turn "
+        "and sees whether the ranking moves. Heuer also asks what follows if a key item were "
+        "wrong, or planted to deceive, and which assumptions stand behind it; that is for "
+        "you to judge."
+    ),
+    "milestones": (
+        "Heuer's step 8 lists, before events, what to watch for that would show events "
+        "taking a different course than expected. The curators' milestones (milestones.csv) "
+        "were written in hindsight, after the events, and so are open to the hindsight bias "
+        "they are meant to expose."
+    ),
+    "indicators": (
+        "Your indicators, written as of the analysis date, are the step as Heuer meant it. "
+        "Marking them against what happened is your judgement too: an indicator that "
+        "happened by its date counts 1 against the hypothesis it named, as an I counts in "
+        "the matrix."
+    ),
+}
+
+#: How a student's own hypothesis came about (Heuer's step 4).
+OWN_HOW: dict[str, str] = {
+    "added": "your own",
+    "merged": "your merge",
+    "split": "your split",
+}
+
+#: How ratings of a merged hypothesis can be derived from the two it merges.
+MERGE_RULES: dict[str, str] = {
+    "either": "holds if either is true: the rating that counts less against it",
+    "both": "holds only if both are true: the rating that counts more against it",
+}
 
 
 class AnalysisError(AnalogylabError, ValueError):
@@ -428,16 +538,13 @@ def as_matrix(ratings: Any) -> pd.DataFrame:
     Accepts such a matrix, a long table with columns evidence_id (or event_id),
     hypothesis_id and rating, or a grid exercise's answer
     ``{evidence_id: {hypothesis_id: rating}}``. Ratings must be on Heuer's scale;
-    empty cells stay empty (missing) and count as unrated.
+    empty cells stay empty (missing) and count as unrated. A grid answer with
+    hypotheses of the student's own keeps what it says about them (its ``"@own"``
+    entry) in ``.attrs["own"]`` (see :func:`own_hypotheses`); so does a matrix.
     """
+    own: dict[str, OwnHypothesis] = {}
     if isinstance(ratings, Mapping):
-        bad = [k for k, v in ratings.items() if not isinstance(v, Mapping)]
-        if bad:
-            raise AnalysisError(
-                f"ratings for '{bad[0]}' must be a mapping of hypothesis ids to ratings, "
-                "such as {'h-flank-hedge': 'C'}"
-            )
-        m = pd.DataFrame({k: dict(v) for k, v in ratings.items()}).T
+        m, own = _from_mapping(ratings)
     elif isinstance(ratings, pd.DataFrame) and "rating" in ratings.columns:
         row = "evidence_id" if "evidence_id" in ratings.columns else "event_id"
         if row not in ratings.columns or "hypothesis_id" not in ratings.columns:
@@ -448,6 +555,7 @@ def as_matrix(ratings: Any) -> pd.DataFrame:
         m = ratings.pivot(index=row, columns="hypothesis_id", values="rating")
     elif isinstance(ratings, pd.DataFrame):
         m = ratings.copy()
+        own = dict(ratings.attrs.get("own", {}))
     else:
         raise AnalysisError(
             "ratings must be a matrix (DataFrame), a long table with a 'rating' column, "
@@ -472,7 +580,26 @@ def as_matrix(ratings: Any) -> pd.DataFrame:
     if m.empty:
         raise AnalysisError("there are no ratings to score; rate at least one item")
     m.index.name, m.columns.name = "evidence_id", "hypothesis_id"
+    if own:
+        m.attrs["own"] = {k: v for k, v in own.items() if k in m.columns}
     return m
+
+
+def _from_mapping(ratings: Mapping[Any, Any]) -> tuple[pd.DataFrame, dict[str, OwnHypothesis]]:
+    """``{evidence_id: {hypothesis_id: rating}}`` (and a grid answer's "@own") as a frame."""
+    own = _own_from_json(ratings.get(OWN_KEY))
+    rows = {k: v for k, v in ratings.items() if k != OWN_KEY}
+    bad = [k for k, v in rows.items() if not isinstance(v, Mapping)]
+    if bad:
+        raise AnalysisError(
+            f"ratings for '{bad[0]}' must be a mapping of hypothesis ids to ratings, "
+            "such as {'h-flank-hedge': 'C'}"
+        )
+    m = pd.DataFrame({k: dict(v) for k, v in rows.items()}).T
+    for label in own:  # a column of the student's own with no cell rated yet
+        if label not in m.columns:
+            m[label] = None
+    return m, own
 
 
 def _cell(v: Any) -> Any:
@@ -522,9 +649,13 @@ def score_hypotheses(
     hypothesis that few items bear on is rarely contradicted, so a low score with
     few applicable items is weak support: compare the two columns.
     ``score`` is the figure ranked: weighted if asked for, else the count.
+    ``own`` marks a hypothesis of the student's own (added, merged or split; see
+    :func:`own_hypotheses`), scored by the same rules: its ``hypothesis_id`` is the
+    student's label. (Where the sum simplifies Heuer: ``HEUER_NOTES["scoring"]``.)
     """
     m = as_matrix(ratings)
     pts = _points(m)
+    own = own_hypotheses(m)
     out = pd.DataFrame(
         {
             "hypothesis_id": m.columns,
@@ -532,6 +663,7 @@ def score_hypotheses(
             "consistent": m.isin(["C", "CC"]).sum().to_numpy(),
             "rated": m.notna().sum().to_numpy(),
             "applicable": (m.notna() & (m != "NA")).sum().to_numpy(),
+            "own": [h in own for h in m.columns],
         }
     )
     if evidence is not None:
@@ -550,7 +682,12 @@ def diagnosticity(ratings: Any) -> pd.DataFrame:
     ``points`` is the item's total inconsistency across hypotheses; ``spread`` is
     the most minus the fewest points it gives any hypothesis. An item with spread 0
     (for instance, consistent with every hypothesis) changes no ranking: Heuer's
-    non-diagnostic evidence.
+    non-diagnostic evidence, which :func:`drop_non_diagnostic` leaves out.
+
+    This is narrower than Heuer's notion (``HEUER_NOTES["diagnostic"]``): only
+    inconsistency scores here, so an item strongly expected under one hypothesis and
+    merely neutral under another has spread 0, though in Heuer's sense it helps a
+    little to tell them apart.
     """
     m = as_matrix(ratings)
     pts = _points(m)
@@ -670,6 +807,390 @@ def compare_ratings(student: Any, reference: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*cols, "changes_score", "rationale"])
 
 
+# --- Heuer's step 4: reconsider the hypotheses, drop what is not diagnostic ---------------
+
+
+@dataclass(frozen=True)
+class OwnHypothesis:
+    """A hypothesis of the student's own, and how it came about (Heuer's step 4).
+
+    ``label`` is the student's name for it, and its key as a column of ratings.
+    ``how``: ``added`` (new), ``merged`` (from the two ``parents``) or ``split``
+    (one of the parts of ``parents[0]``). ``rule``: for a merge whose ratings were
+    derived from the two, ``either`` or ``both`` (``MERGE_RULES``); empty when the
+    student rated it.
+    """
+
+    label: str
+    how: str = "added"
+    parents: tuple[str, ...] = ()
+    rule: str = ""
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """In words, for a heading: "your own", "your merge of A and B", "your split of H"."""
+        names = names or {}
+        of = [f"“{names.get(p, p)}”" for p in self.parents]
+        if self.how == "merged" and len(of) == 2:
+            derived = f", derived: {self.rule}" if self.rule else ""
+            return f"your merge of {of[0]} and {of[1]}{derived}"
+        if self.how == "split" and of:
+            return f"your split of {of[0]}"
+        return "your own"
+
+    def to_json(self) -> dict[str, Any]:
+        """The form kept with a grid answer (its ``"@own"`` entry)."""
+        out: dict[str, Any] = {"how": self.how}
+        if self.parents:
+            out["from"] = list(self.parents)
+        if self.rule:
+            out["rule"] = self.rule
+        return out
+
+
+def _own_from_json(entry: Any) -> dict[str, OwnHypothesis]:
+    """``{label: OwnHypothesis}`` from a grid answer's ``"@own"`` entry (None: none)."""
+    if entry is None:
+        return {}
+    if not isinstance(entry, Mapping):
+        raise AnalysisError(
+            f"the answer's {OWN_KEY!r} entry must map each label of your own hypotheses to "
+            "how it came about, such as {'My hypothesis': {'how': 'added'}}"
+        )
+    out = {}
+    for label, given in entry.items():
+        d = given if isinstance(given, Mapping) else {}
+        how = str(d.get("how", "added"))
+        if how not in OWN_HOW:
+            raise AnalysisError(
+                f"your hypothesis “{label}” says it was {how!r}; use one of: {', '.join(OWN_HOW)}"
+            )
+        parents = tuple(str(p) for p in d.get("from", ()) or ())
+        out[str(label)] = OwnHypothesis(str(label), how, parents, str(d.get("rule", "") or ""))
+    return out
+
+
+def own_hypotheses(ratings: Any) -> dict[str, OwnHypothesis]:
+    """The student's own hypotheses in these ratings: ``{label: OwnHypothesis}``.
+
+    They are the columns added by :func:`add_hypothesis`, :func:`merge_hypotheses`
+    or :func:`split_hypothesis`, or by the student in a rating grid (kept in its
+    answer). Empty for the reference ratings.
+    """
+    if isinstance(ratings, pd.DataFrame) and "rating" not in ratings.columns:
+        return dict(ratings.attrs.get("own", {}))
+    return dict(as_matrix(ratings).attrs.get("own", {}))
+
+
+def _new_label(m: pd.DataFrame, label: Any) -> str:
+    text = " ".join(label.split()) if isinstance(label, str) else ""
+    if not text:
+        raise AnalysisError(
+            "give your hypothesis a short label, such as 'Russia wants a say in Kabul'"
+        )
+    if text in m.columns or text.lower() in {str(c).lower() for c in m.columns}:
+        raise AnalysisError(f"there is already a hypothesis “{text}”; give yours another label")
+    return text
+
+
+def _column_of(m: pd.DataFrame, key: Any, what: str) -> str:
+    if key not in m.columns:
+        raise UnknownIdError(
+            f"no hypothesis {key!r} among these ratings{did_you_mean(str(key), m.columns)}; "
+            f"name the {what} by its id, or by your label for a hypothesis of your own"
+        )
+    return str(key)
+
+
+def _own_cells(m: pd.DataFrame, label: str, cells: Mapping[str, Any] | None) -> list[Any]:
+    """A new column's ratings, item by item, from ``{evidence_id: rating}`` (others unrated)."""
+    cells = dict(cells or {})
+    unknown = [e for e in cells if e not in m.index]
+    if unknown:
+        raise UnknownIdError(
+            f"your ratings of “{label}” name {unknown[0]!r}, which is not one of the items"
+            f"{did_you_mean(str(unknown[0]), m.index)}"
+        )
+    out = []
+    for e in m.index:
+        v = _cell(cells.get(e))
+        if v is not None and v not in RATING_POINTS:
+            raise AnalysisError(
+                f"rating {v!r} of “{label}” for '{e}' is not on Heuer's scale; use one of "
+                + ", ".join(RATING_POINTS)
+            )
+        out.append(v)
+    return out
+
+
+def _with_own(m: pd.DataFrame, own: Mapping[str, OwnHypothesis]) -> pd.DataFrame:
+    m.attrs["own"] = {k: v for k, v in own.items() if k in m.columns}
+    return m
+
+
+def add_hypothesis(
+    ratings: Any, label: str, cells: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The ratings with a hypothesis of the student's own added as a last column.
+
+    ``cells`` rates it item by item (``{evidence_id: rating}``); items left out stay
+    unrated (and count 0). It is scored like every other hypothesis and marked as
+    the student's own (:func:`own_hypotheses`); nothing compares it with a key.
+    """
+    m = as_matrix(ratings)
+    own = own_hypotheses(m)
+    text = _new_label(m, label)
+    out = m.copy()
+    out[text] = _own_cells(m, text, cells)
+    own[text] = OwnHypothesis(text, "added")
+    return _with_own(as_matrix(out), own)
+
+
+def derive_merged(first: Any, second: Any, rule: str = "either") -> list[str | None]:
+    """Ratings of a merged hypothesis, item by item, from the ratings of the two it merges.
+
+    ``rule="either"`` (the merge holds if either is true): the rating that counts
+    less against it, that is the fewer inconsistency points, and between equal
+    points the more consistent. ``"both"`` (it holds only if both are true): the
+    rating that counts more against it, and between equal points the less
+    consistent. NA (no bearing) on one side gives the other side's rating; NA on
+    both gives NA; an item unrated on either side stays unrated. A shortcut: Heuer
+    would rate a new hypothesis afresh (``HEUER_NOTES["merge_rules"]``).
+    """
+    if rule not in MERGE_RULES:
+        raise AnalysisError(f"the rule {rule!r} is not one of: {', '.join(MERGE_RULES)}")
+    out: list[str | None] = []
+    for x, y in zip(list(first), list(second), strict=True):
+        a, b = _cell(x), _cell(y)
+        if a is None or b is None:
+            out.append(None)
+        elif a == "NA" or b == "NA":
+            out.append(b if a == "NA" else a)
+        else:
+            pair = sorted((a, b), key=lambda r: (RATING_POINTS[r], RATING_SCALE.index(r)))
+            out.append(pair[0] if rule == "either" else pair[1])
+    return out
+
+
+def merge_hypotheses(
+    ratings: Any,
+    first: str,
+    second: str,
+    label: str,
+    *,
+    rule: str | None = "either",
+    cells: Mapping[str, str] | None = None,
+    keep: bool = False,
+) -> pd.DataFrame:
+    """Two hypotheses merged into one of the student's own, which takes their place.
+
+    Its ratings are the student's (``cells``, ``{evidence_id: rating}``), or derived
+    from the two by ``rule`` (:func:`derive_merged`: ``either`` or ``both``). The
+    merged column stands where ``first`` stood; the two are left out unless
+    ``keep``. It is marked as a merge of the two (:func:`own_hypotheses`), scored
+    like the others, and compared with nothing.
+    """
+    m = as_matrix(ratings)
+    own = own_hypotheses(m)
+    a, b = _column_of(m, first, "first"), _column_of(m, second, "second")
+    if a == b:
+        raise AnalysisError(f"merge two different hypotheses; both are {a!r}")
+    text = _new_label(m, label)
+    if cells is not None:
+        values, used = _own_cells(m, text, cells), ""
+    elif rule is None:
+        raise AnalysisError("give the merged hypothesis your ratings (cells=...) or a rule")
+    else:
+        values, used = derive_merged(m[a], m[b], rule), rule
+    out = m.copy()
+    out.insert(list(m.columns).index(a), text, values)
+    if not keep:
+        out = out.drop(columns=[a, b])
+    own[text] = OwnHypothesis(text, "merged", (a, b), used)
+    return _with_own(as_matrix(out), own)
+
+
+def split_hypothesis(
+    ratings: Any,
+    hypothesis: str,
+    parts: Mapping[str, Mapping[str, str] | None],
+    *,
+    keep: bool = False,
+) -> pd.DataFrame:
+    """One hypothesis split into two (or more) of the student's own, which take its place.
+
+    ``parts`` maps each new label to the student's ratings of it (``{evidence_id:
+    rating}``; None or a missing item: not rated yet). The parts stand where the
+    hypothesis stood, which is left out unless ``keep``; each is marked as a split of
+    it, scored like the others, and compared with nothing.
+    """
+    m = as_matrix(ratings)
+    own = own_hypotheses(m)
+    h = _column_of(m, hypothesis, "hypothesis to split")
+    if len(parts) < 2:
+        raise AnalysisError(
+            f"split “{h}” into at least two hypotheses: give parts={{label: ratings, ...}}"
+        )
+    out = m.copy()
+    at = list(m.columns).index(h)
+    for i, (label, cells) in enumerate(parts.items()):
+        text = _new_label(out, label)
+        out.insert(at + i, text, _own_cells(m, text, cells))
+        own[text] = OwnHypothesis(text, "split", (h,))
+    if not keep:
+        out = out.drop(columns=[h])
+    return _with_own(as_matrix(out), own)
+
+
+def reconsidered(ratings: Any) -> pd.DataFrame:
+    """The ratings with the student's merges and splits applied, and what they replace out.
+
+    For a grid answer (or any ratings) whose own hypotheses say they merge or split
+    others (:func:`own_hypotheses`): those others are dropped, so each merged pair
+    and each split hypothesis is counted once, in its new form. ``.attrs["replaced"]``
+    maps each hypothesis left out to the labels that replace it.
+    """
+    m = as_matrix(ratings)
+    own = own_hypotheses(m)
+    replaced: dict[str, list[str]] = {}
+    for label, o in own.items():
+        if o.how in {"merged", "split"}:
+            for p in o.parents:
+                if p in m.columns and p != label:
+                    replaced.setdefault(p, []).append(label)
+    out = m.drop(columns=[p for p in replaced if p in m.columns])
+    if out.shape[1] == 0:
+        raise AnalysisError("nothing is left to score once the merged and split ones are out")
+    out = _with_own(as_matrix(out), own)
+    out.attrs["replaced"] = {p: tuple(v) for p, v in replaced.items()}
+    return out
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """The matrix without the items that do not tell the hypotheses apart (Heuer's step 4).
+
+    ``kept``: the ratings of the diagnostic items; ``dropped``: one row per item left
+    out, with its ratings, the points it gives each hypothesis, ``why`` it was left
+    out, and ``heuer``: where Heuer's wider notion would still see a difference
+    (``HEUER_NOTES["diagnostic"]``). ``before`` and ``after``: the scores with every
+    item and without the dropped ones (``after`` is None when nothing is left).
+    """
+
+    kept: pd.DataFrame
+    dropped: pd.DataFrame
+    before: pd.DataFrame
+    after: pd.DataFrame | None
+    weighted: bool = False
+
+    @property
+    def ranking_changed(self) -> bool:
+        """Whether leaving the items out changed any hypothesis's rank (it never should)."""
+        if self.after is None:
+            return True
+        a = dict(zip(self.before["hypothesis_id"], self.before["rank"], strict=True))
+        b = dict(zip(self.after["hypothesis_id"], self.after["rank"], strict=True))
+        return a != b
+
+    def sentences(self) -> list[str]:
+        """What was left out and what that did, in words."""
+        n, total = len(self.dropped), len(self.kept) + len(self.dropped)
+        if not n:
+            return ["Every item tells the hypotheses apart here: nothing is left out."]
+        out = [
+            (
+                f"{n} of {total} items left out: each gives every hypothesis the same "
+                "inconsistency points, so none of them tells the hypotheses apart."
+            )
+        ]
+        if self.after is None:
+            out.append("No item is left to score: no item tells these hypotheses apart.")
+        elif not self.ranking_changed:
+            out.append(
+                "The ranking is the same without them, as it must be: they add the same to "
+                "every score. Only the totals fall."
+            )
+        heuer = int((self.dropped["heuer"] != "").sum())
+        if heuer:
+            out.append(
+                f"{heuer} of them {'is' if heuer == 1 else 'are'} rated more consistent with "
+                "some hypotheses than with others: in Heuer's wider sense such an item still "
+                "tells them apart a little."
+            )
+        return out
+
+
+def drop_non_diagnostic(
+    ratings: Any,
+    evidence: pd.DataFrame | None = None,
+    *,
+    weighted: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> Pruned:
+    """Leave out the items that do not tell the hypotheses apart, say why, and rescore.
+
+    An item is left out when it gives every hypothesis the same inconsistency points
+    (spread 0 in :func:`diagnosticity`): rated consistent, neutral or not applicable
+    with all (0 each), or inconsistent with all alike. ``evidence`` and ``weighted``
+    as for :func:`score_hypotheses`; ``names`` maps hypothesis keys to the names used
+    in the reasons (default: the keys). Leaving such items out never changes the
+    ranking, only the totals (``HEUER_NOTES["dropping"]``).
+    """
+    m = as_matrix(ratings)
+    names = dict(names or {})
+    diag = diagnosticity(m).set_index("evidence_id")
+    flat = [e for e in m.index if not bool(diag.at[e, "diagnostic"])]
+    pts = _points(m)
+    rows = []
+    for e in flat:
+        each = float(pts.loc[e].iloc[0]) if len(pts.columns) else 0.0
+        shown = " ".join(v or "-" for v in m.loc[e])
+        if each == 0:
+            why = (
+                "no hypothesis is rated inconsistent with it (only CC, C, N or NA): it adds "
+                "nothing to any score"
+            )
+        else:
+            why = f"it is rated inconsistent with every hypothesis alike: it adds {each:g} to each"
+        rows.append(
+            {
+                "evidence_id": e,
+                "ratings": shown,
+                "points_each": each,
+                "why": why,
+                "heuer": _heuer_leaning(m.loc[e], names),
+            }
+        )
+    dropped = pd.DataFrame(rows, columns=["evidence_id", "ratings", "points_each", "why", "heuer"])
+    before = score_hypotheses(m, evidence, weighted=weighted)
+    kept = m.drop(index=flat)
+    kept.attrs = dict(m.attrs)
+    after = score_hypotheses(kept, evidence, weighted=weighted) if len(kept) else None
+    return Pruned(kept, dropped, before, after, weighted)
+
+
+def _heuer_leaning(row: pd.Series, names: Mapping[str, str]) -> str:
+    """Where an item left out is still more consistent with some hypotheses than others."""
+    rated = {h: v for h, v in row.items() if isinstance(v, str) and v in ("CC", "C", "N")}
+    if len(set(rated.values())) < 2:
+        return ""
+    best = min(rated.values(), key=RATING_SCALE.index)
+    worst = max(rated.values(), key=RATING_SCALE.index)
+    hi = [names.get(str(h), str(h)) for h, v in rated.items() if v == best]
+    lo = [names.get(str(h), str(h)) for h, v in rated.items() if v == worst]
+    return (
+        f"rated {best} under {_some(hi)} but {worst} under {_some(lo)}: in Heuer's wider "
+        "sense it still leans a little"
+    )
+
+
+def _some(names: list[str], most: int = 2) -> str:
+    """“A”, “A and B”, or “A, B and 3 more”."""
+    q = [f"“{n}”" for n in names]
+    if len(q) <= most:
+        return " and ".join(q)
+    return ", ".join(q[:most]) + f" and {len(q) - most} more"
+
+
 # --- hindsight ---------------------------------------------------------------------------
 
 
@@ -763,3 +1284,84 @@ def hindsight_scores(
     labels = dict(zip(ds.hypotheses.hypothesis_id, ds.hypotheses.label, strict=True))
     scores.insert(1, "label", scores["hypothesis_id"].map(labels))
     return scores
+
+
+# --- Heuer's step 8, as he meant it: indicators written before the events ------------------
+
+
+def record_after(ds: Dataset, case: str) -> pd.DataFrame:
+    """What happened after a case's analysis date: the record to hold indicators against.
+
+    The case's events dated after its ``analysis_date``, by date: event_id, date,
+    precision, title, kind, contested, note and source_ids, and ``milestone``
+    (whether the curators hold it against the hypotheses in milestones.csv, where
+    they wrote what each would have led one to expect, in hindsight).
+    """
+    c = _check_case(ds, case)
+    if pd.isna(c["analysis_date"]):
+        raise AnalysisError(
+            f"case '{case}' has no analysis_date in cases.csv, so nothing comes after it; "
+            "set the date on which the analysis is made"
+        )
+    ev = ds.events[
+        (ds.events["case_id"] == case) & (ds.events["date"] > pd.Timestamp(c["analysis_date"]))
+    ].sort_values(["date", "event_id"], kind="stable")
+    cols = ["event_id", "date", "precision", "title", "kind", "contested", "note", "source_ids"]
+    out = ev[cols].reset_index(drop=True)
+    out["milestone"] = out["event_id"].isin(set(ds.milestones["event_id"]))
+    return out
+
+
+def _hypothesis_names(hypotheses: Any) -> dict[str, str]:
+    if hypotheses is None:
+        return {}
+    if isinstance(hypotheses, pd.DataFrame):
+        return dict(zip(hypotheses["hypothesis_id"], hypotheses["label"], strict=True))
+    if isinstance(hypotheses, Mapping):
+        return {str(k): str(v) for k, v in hypotheses.items()}
+    return {str(h): str(h) for h in hypotheses}
+
+
+def indicator_tally(indicators: Any, hypotheses: Any = None) -> pd.DataFrame:
+    """The student's indicators, marked against what happened, counted per hypothesis.
+
+    ``indicators``: a list of ``{"text", "against", "by", "mark"}`` (as an
+    indicators exercise stores them; ``mark`` one of ``INDICATOR_MARKS``, or
+    missing where not marked yet). ``hypotheses``: the hypotheses to list, in order
+    (ids, ``{id: label}`` or the ``hypotheses`` table), so that one with no indicator
+    shows too; others named by an indicator are added after them.
+
+    One row per hypothesis: written (indicators set against it), happened,
+    did_not_happen, cannot_tell, unmarked, and ``against``: the indicators that
+    happened by their date, each counting 1 against the hypothesis it named, as an I
+    counts in lesson 06's hindsight scores (lower is less counted against); ``rank``
+    as in :func:`score_hypotheses`. A hypothesis with no indicator cannot be counted
+    against at all, so its 0 means nothing: compare ``written``.
+    """
+    names = _hypothesis_names(hypotheses)
+    items = list(indicators or [])
+    order = list(names)
+    for it in items:
+        h = str(it.get("against", "")) if isinstance(it, Mapping) else ""
+        if h and h not in order:
+            order.append(h)
+    rows = []
+    for h in order:
+        mine = [it for it in items if isinstance(it, Mapping) and str(it.get("against")) == h]
+        marks = [str(it.get("mark") or "") for it in mine]
+        rows.append(
+            {
+                "hypothesis_id": h,
+                "label": names.get(h, h),
+                "written": len(mine),
+                "happened": marks.count("happened"),
+                "did_not_happen": marks.count("did-not-happen"),
+                "cannot_tell": marks.count("cannot-tell"),
+                "unmarked": sum(m not in INDICATOR_MARKS for m in marks),
+            }
+        )
+    cols = ["hypothesis_id", "label", "written", "happened", "did_not_happen", "cannot_tell"]
+    out = pd.DataFrame(rows, columns=[*cols, "unmarked"])
+    out["against"] = out["happened"]
+    out["rank"] = _rank(out["against"].astype(float)).to_numpy() if len(out) else []
+    return out

@@ -22,8 +22,12 @@ import yaml
 from analogylab.validate import Problem, did_you_mean, display_path
 
 __all__ = [
+    "ARGUE",
+    "AT_LEAST",
     "DEFAULT_MINUTES",
     "GRID_CELL_MINUTES",
+    "INDICATOR_MINUTES",
+    "JUDGEMENT_KINDS",
     "KINDS",
     "Bank",
     "Exercise",
@@ -42,11 +46,37 @@ KINDS: dict[str, str] = {
     "numeric": "numeric",
     "text": "short text",
     "grid": "rating grid",
+    "indicators": "indicators to watch",
 }
+
+#: The kinds an exercise may mark as a judgement (``judgement: true``): the student's
+#: answer is recorded, not marked, then the curators' is shown with its reasons.
+JUDGEMENT_KINDS = ("single", "multiple", "matching", "numeric", "grid")
+
+#: What an indicators exercise asks for at least, unless it says ``at_least``.
+AT_LEAST = 3
+
+#: The prompt under a judgement's "argue back" box, unless the exercise gives ``argue``.
+ARGUE = (
+    "Where do you disagree with the curators, and why? Name the item and give your "
+    "reason in a sentence or two: a reason a reader could check."
+)
 
 _ID = re.compile(r"^ex-(\d{2})-(\d+)$")
 _ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_COMMON = {"id", "kind", "title", "prompt", "hints", "points", "attempts", "sources", "minutes"}
+_COMMON = {
+    "id",
+    "kind",
+    "title",
+    "prompt",
+    "hints",
+    "points",
+    "attempts",
+    "sources",
+    "judgement",
+    "argue",
+    "minutes",
+}
 _FIELDS: dict[str, set[str]] = {
     "single": {"options"},
     "multiple": {"options"},
@@ -55,8 +85,10 @@ _FIELDS: dict[str, set[str]] = {
     "numeric": {"answer", "unit", "explanations"},
     "text": {"model_answer", "rubric", "keywords"},
     "grid": {"rows", "columns", "scale", "ordered", "unordered", "key", "rationale"},
+    "indicators": {"hypotheses", "as_of", "case", "at_least", "check"},
 }
-_DEFAULT_ATTEMPTS = {"text": 1, "grid": 1}
+_DEFAULT_ATTEMPTS = {"text": 1, "grid": 1, "indicators": 1}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: The minutes a student needs for an exercise of each kind, unless it gives its own
 #: ``minutes``: reading the prompt, answering, and reading the feedback (a second try
@@ -72,6 +104,9 @@ DEFAULT_MINUTES: dict[str, float] = {
     "grid": 2,  # reading the feedback; plus GRID_CELL_MINUTES for every cell
 }
 GRID_CELL_MINUTES = 0.5  # one item rated against one hypothesis, by the rulebook
+#: Indicators: writing at least three (each with the explanation it counts against and a
+#: date), and marking them against the record afterwards.
+INDICATOR_MINUTES = (10.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -128,6 +163,12 @@ class Exercise:
     key: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # grid
     rationale: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # grid
     minutes: float | None = None  # the time it needs, if not its kind's default
+    judgement: bool = False  # recorded, not marked; then the curators' answer and reasons
+    argue: str = ""  # judgement: the prompt of the "argue back" box (default ARGUE)
+    as_of: str = ""  # indicators: the date they are written as of (YYYY-MM-DD)
+    case: str = ""  # indicators: the case whose record they are checked against
+    at_least: int = 0  # indicators: how many to write, at least
+    check: str = ""  # indicators: the exercise whose indicators this one marks
     file: str = ""
     line: int = 0
 
@@ -140,10 +181,27 @@ class Exercise:
         """
         if self.minutes is not None:
             return self.minutes
+        if self.kind == "indicators":  # writing them, or marking them against the record
+            return INDICATOR_MINUTES[1 if self.check else 0]
         base = DEFAULT_MINUTES[self.kind]
         if self.kind == "grid":
             base += GRID_CELL_MINUTES * len(self.rows) * len(self.columns)
         return base
+
+    @property
+    def scored(self) -> bool:
+        """Whether answers earn points: not for a judgement, nor for indicators."""
+        return not self.judgement and self.kind != "indicators"
+
+    @property
+    def hypotheses(self) -> tuple[Item, ...]:
+        """Indicators: the hypotheses an indicator may count against (kept as ``columns``)."""
+        return self.columns
+
+    @property
+    def argue_prompt(self) -> str:
+        """A judgement's prompt to argue back: its own ``argue``, or :data:`ARGUE`."""
+        return self.argue or ARGUE
 
     @property
     def kind_name(self) -> str:
@@ -581,9 +639,89 @@ class _Reader:
             ex["keywords"] = self._keywords(m, where)
         elif kind == "grid":
             self._grid(m, where, ex)
+        elif kind == "indicators":
+            self._indicators(m, where, ex)
+        self._judgement(m, where, kind, ex)
         if len(self.problems) > n_before:
             return None
         return Exercise(**ex)
+
+    def _judgement(self, m: _Map, where: str, kind: str, ex: dict[str, Any]) -> None:
+        """``judgement: true`` (and its ``argue`` prompt): only on kinds that ask one."""
+        flag = m.get("judgement", False)
+        if not isinstance(flag, bool):
+            self.problem(
+                self.line_of(m, "judgement"),
+                f"{where}.judgement",
+                f"`judgement` should be true or false, not {flag!r}",
+                "write `judgement: true` where the curators' answer is a judgement",
+            )
+            flag = False
+        if flag and kind not in JUDGEMENT_KINDS:
+            why = {
+                "text": "a short text is already the student's own, checked with a rubric",
+                "indicators": "indicators are the student's own, with nothing to compare",
+                "ordering": "an order of events is a fact, not a judgement",
+            }.get(kind, "")
+            self.problem(
+                self.line_of(m, "judgement"),
+                f"{where}.judgement",
+                f"this kind ({KINDS[kind]}) cannot be a judgement" + (f": {why}" if why else ""),
+                f"delete the line, or use one of: {', '.join(JUDGEMENT_KINDS)}",
+            )
+            flag = False
+        if flag and "attempts" in m:
+            self.problem(
+                self.line_of(m, "attempts"),
+                f"{where}.attempts",
+                "a judgement is recorded, not marked, so it has no attempts to count",
+                "delete the `attempts:` line",
+            )
+        argue = self.text(m, "argue", where, required=False)
+        if argue and not flag:
+            self.problem(
+                self.line_of(m, "argue"),
+                f"{where}.argue",
+                "`argue` is the prompt to argue back with a judgement, but this exercise is "
+                "not one",
+                "add `judgement: true`, or delete `argue`",
+            )
+        ex["judgement"], ex["argue"] = flag, argue
+
+    def _indicators(self, m: _Map, where: str, ex: dict[str, Any]) -> None:
+        """Write indicators (``hypotheses``, ``as_of``), or mark them (``check``, ``case``)."""
+        check = self.text(m, "check", where, required=False)
+        case = self.text(m, "case", where, required=False)
+        if check:
+            for key in ("hypotheses", "as_of", "at_least"):
+                if key in m:
+                    self.problem(
+                        self.line_of(m, key),
+                        f"{where}.{key}",
+                        f"`{key}` belongs to the exercise where the indicators are written "
+                        f"({check}), not to the one that marks them",
+                        f"delete `{key}` here",
+                    )
+            if not case:
+                self.problem(
+                    m.line,
+                    f"{where}.case",
+                    "marking indicators needs the case whose record they are held against",
+                    "add `case: <case id>`, e.g. `case: russia-taliban-2018`",
+                )
+            ex.update(check=check, case=case)
+            return
+        ex["columns"] = self.items(m, "hypotheses", where, explained=False)
+        as_of = self.text(m, "as_of", where)
+        if as_of and not _DATE.match(as_of):
+            self.problem(
+                self.line_of(m, "as_of"),
+                f"{where}.as_of",
+                f"`as_of` is {as_of!r}, not a date",
+                'write the analysis date as "YYYY-MM-DD", in quotes',
+            )
+        least = self.number(m, "at_least", where, float(AT_LEAST), minimum=1)
+        ex.update(as_of=as_of, case=case, at_least=int(least or AT_LEAST))
 
     def _numeric(self, m: _Map, where: str, ex: dict[str, Any]) -> None:
         ans = m.get("answer")
@@ -917,7 +1055,35 @@ def read_bank(data_root: Path) -> Bank:
             continue  # nothing half-loaded: a file with problems contributes nothing
         lessons[lesson] = title
         exercises.update((e.id, e) for e in exs)
+    problems.extend(_cross_check(exercises))
     return Bank(folder, exercises, lessons, problems)
+
+
+def _cross_check(exercises: dict[str, Exercise]) -> list[Problem]:
+    """Checks across exercises: an indicators exercise's ``check`` names one that writes them."""
+    out = []
+    for ex in exercises.values():
+        if ex.kind != "indicators" or not ex.check:
+            continue
+        target = exercises.get(ex.check)
+        if target is None or target.kind != "indicators" or target.check:
+            what = (
+                f"there is no exercise {ex.check!r} in the bank{did_you_mean(ex.check, exercises)}"
+                if target is None
+                else f"{ex.check} is not an exercise where indicators are written"
+            )
+            out.append(
+                Problem(
+                    ex.file,
+                    ex.line,
+                    f"{ex.id}.check",
+                    what,
+                    "name the indicators exercise (kind: indicators, with hypotheses and as_of) "
+                    "whose list this one marks",
+                    "bank",
+                )
+            )
+    return out
 
 
 def check_bank(data_root: str | os.PathLike[str]) -> list[Problem]:

@@ -35,7 +35,7 @@ import html
 import io
 import textwrap
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -1561,6 +1561,45 @@ def _hyp_labels(ds: Dataset, ids: Sequence[str], width: int = 18) -> list[str]:
     return [textwrap.fill(str(labels.get(h, h)), width) for h in ids]
 
 
+def _ach_ratings(ds: Dataset, case: str, ratings: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The ratings to draw, on the case's items and hypotheses (and the student's own)."""
+    from analogylab import analysis  # noqa: PLC0415
+
+    ref = analysis.rating_matrix(ds, case)
+    m = ref if ratings is None else analysis.as_matrix(ratings)
+    own: dict[str, Any] = analysis.own_hypotheses(m)
+    unknown = [h for h in m.columns if h not in ref.columns and h not in own]
+    if unknown:
+        raise ChartError(
+            f"hypothesis {unknown[0]!r} is not one of the case {case!r}; a hypothesis of "
+            "your own goes in with analysis.add_hypothesis (or a grid's own column)"
+        )
+    m = m.reindex(columns=_column_order(list(ref.columns), list(m.columns), own))
+    m = m.reindex(index=[e for e in ref.index if e in m.index])
+    m.attrs["own"] = own
+    m = analysis.as_matrix(m)
+    if m.empty:
+        raise ChartError(f"none of the rated items is evidence of the case {case!r}")
+    return m, own
+
+
+def _column_order(reference: list[str], given: list[str], own: Mapping[str, Any]) -> list[str]:
+    """The case's hypotheses in their order, each own hypothesis after its first parent."""
+    out = [h for h in reference if h in given]
+    for h in given:
+        if h not in own or h in out:
+            continue
+        parents = [p for p in getattr(own[h], "parents", ()) if p in out]
+        if parents:
+            at = out.index(parents[0]) + 1
+            while at < len(out) and out[at] in own:
+                at += 1
+            out.insert(at, h)
+        else:
+            out.append(h)
+    return out
+
+
 @_from_dataset
 def ach_matrix(
     ds: Dataset,
@@ -1580,20 +1619,17 @@ def ach_matrix(
     credibility x relevance when ``weighted``, and each cell that counts says what
     it adds to that score. Colour repeats the letters. Returns a
     :class:`RatingTable`; ``show`` puts it and its text twin on the page.
+
+    Hypotheses of the student's own (added, merged or split: ``analysis.own_hypotheses``)
+    are columns like the others, headed by the student's label and marked as theirs
+    ("your merge of A and B"), scored by the same rules and compared with nothing. Any
+    other column is refused: it is not a hypothesis of the case.
     """
     from analogylab import analysis  # noqa: PLC0415
 
     info = _case(ds, case)
     try:
-        ref = analysis.rating_matrix(ds, case)
-        m = ref if ratings is None else analysis.as_matrix(ratings)
-        unknown = [h for h in m.columns if h not in ref.columns]
-        if unknown:
-            raise ChartError(f"hypothesis {unknown[0]!r} is not one of the case {case!r}")
-        m = m.reindex(columns=[h for h in ref.columns if h in m.columns])
-        m = analysis.as_matrix(m.reindex(index=[e for e in ref.index if e in m.index]))
-        if m.empty:
-            raise ChartError(f"none of the rated items is evidence of the case {case!r}")
+        m, own = _ach_ratings(ds, case, ratings)
         scores = analysis.score_hypotheses(m, ds.evidence, weighted=weighted)
     except analysis.AnalysisError as err:
         raise ChartError(str(err)) from None
@@ -1620,8 +1656,13 @@ def ach_matrix(
         )
         for e in m.index
     ]
+    names = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["label"], strict=True))
     cols = [
-        _Head(lab, f"{'weighted ' if weighted else ''}score {_fmt_num(round(float(by_h[h]), 2))}")
+        _Head(
+            lab,
+            f"{'weighted ' if weighted else ''}score {_fmt_num(round(float(by_h[h]), 2))}"
+            + (f"; {own[h].describe(names)}, not in the data" if h in own else ""),
+        )
         for lab, h in zip(_hyp_labels(ds, list(m.columns), 999), m.columns, strict=True)
     ]
     title = f"Competing hypotheses: {info['short_label']} ({whose})"
@@ -1661,6 +1702,12 @@ def ach_matrix(
             "cannot prove it."
         ),
     ]
+    if own:
+        s.append(
+            "Hypotheses of your own, scored by the same rules and compared with nothing: "
+            + "; ".join(f"{h} ({o.describe(names)})" for h, o in own.items())
+            + "."
+        )
     if flat:
         s.append(
             f"{_plural(len(flat), 'item')} {'gives' if len(flat) == 1 else 'give'} every "
@@ -1698,7 +1745,8 @@ def hindsight_chart(
 
     A table like ``ach_matrix``'s: each cell holds how consistent the development is
     with the hypothesis (the reference ratings of ``milestones.csv`` unless
-    ``ratings`` are given), and what it adds to the hypothesis's hindsight score
+    ``ratings`` are given: the curators', written in hindsight, after the events, and
+    labelled so), and what it adds to the hypothesis's hindsight score
     (inconsistency, lower is better), which heads its column. Contested
     developments are marked in their heading, or left out with
     ``include_contested=False``. Returns a :class:`RatingTable`.
@@ -1731,7 +1779,7 @@ def hindsight_chart(
         for lab, h in zip(_hyp_labels(ds, hyps, 999), hyps, strict=True)
     ]
     hatch = [j for j, e in enumerate(order) if bool(events.at[e, "contested"])]
-    whose = "the reference ratings" if ratings is None else "your ratings"
+    whose = "the curators' ratings, written in hindsight" if ratings is None else "your ratings"
     when = _fmt_date(info["analysis_date"], "day")
     title = f"Hindsight: {info['short_label']} after {when} ({whose})"
     table = _rating_table_html(
@@ -1774,6 +1822,10 @@ def hindsight_chart(
         )
     elif not include_contested:
         s.append("Contested developments are left out.")
+    s.append(
+        "The curators wrote what each hypothesis would have led one to expect after these "
+        "events, in hindsight: not before them, as Heuer's step 8 asks of indicators."
+    )
     for e in order:
         cells = ", ".join(f"{h} {analysis.rating_at(grid, h, e) or '?'}" for h in hyps)
         s.append(

@@ -13,7 +13,15 @@ Everything the widget says is in its own terms: an answer it sends is checked wi
 ``on_screen=True``, so a missing position or cell is named as the screen shows it
 ("position 3", the row and column labels of a grid), never by an id or a Python value.
 A rating grid is laid out as a grid: its items down, its hypotheses across, one labelled
-drop-down in each cell; a student may add a column of their own (``add_column``).
+drop-down in each cell; a student may reconsider the hypotheses (Heuer's step 4): add a
+column of their own (``add_column``), merge two into one (``merge_columns``) or split one
+into two (``split_column``).
+
+A judgement (``judgement: true`` in the bank) is recorded, not marked: its button says
+"Record my judgement", the feedback gives the curators' judgement with every reason, and a
+box under it takes the student's argument back (``argue``). Indicators (Heuer's step 8) are
+written in rows (what to watch for, the explanation it would count against, by when) and
+later marked, one drop-down each, against the record of what happened.
 """
 
 from __future__ import annotations
@@ -28,19 +36,23 @@ import mistune
 from analogylab.bank import Exercise, Item
 from analogylab.errors import AnalogylabError
 from analogylab.exercises import (
+    ARGUED,
     Feedback,
     get_exercise,
     key_shown,
     next_hint,
     progress_by_lesson,
     record,
+    record_argument,
     split_fold,
+    written_indicators,
 )
-from analogylab.grading import option_label
+from analogylab.grading import INDICATOR_MARKS, OWN_KEY, option_label
 from analogylab.session import STALE_STYLE, stale_note
 from analogylab.store import AnswerStore, open_store
 
 __all__ = [
+    "NOT_MARKED",
     "NOT_RATED",
     "ExerciseWidget",
     "attempts_note",
@@ -55,6 +67,10 @@ __all__ = [
 _md = mistune.create_markdown(escape=True)
 #: What an empty cell of a rating grid shows (and is called in messages).
 NOT_RATED = "not rated"
+#: What an indicator not yet marked against the record shows.
+NOT_MARKED = "not marked"
+#: How each own column of a grid came about, as its heading says.
+_OWN_WORDS = {"added": "your own", "merged": "your merge", "split": "your split"}
 # Long option texts wrap onto several lines instead of overlapping the next option, and
 # long labels are shown in full; a drop-down is as wide as its longest option (up to the
 # page), so "Soviet troops enter Afghanistan" is never cut to "Soviet troops enter Af".
@@ -89,6 +105,12 @@ _STYLE = """<style>
   border-top: 1px solid #ddd; padding-top: 0.3em; }
 .analogylab-exercise details.analogylab-fold > summary { cursor: pointer; font-weight: bold;
   margin: 0.4em 0; }
+.analogylab-indicators { align-items: center; gap: 0.25em 0.4em; }
+.analogylab-indicators .analogylab-cell .widget-label { position: absolute; width: 1px;
+  height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.analogylab-indicators .analogylab-cell input, .analogylab-indicators .analogylab-cell select {
+  width: 100%; }
+.analogylab-reconsider .widget-label { white-space: normal; }
 </style>"""
 _WIDE = w.Layout(width="100%")
 _LABELLED = {"description_width": "initial"}
@@ -119,8 +141,20 @@ def display_order(ex: Exercise, items: tuple[Item, ...]) -> list[Item]:
     return sorted(items, key=lambda it: hashlib.sha256(f"{ex.id}:{it.id}".encode()).hexdigest())
 
 
-def attempts_note(ex: Exercise) -> str:
+def attempts_note(ex: Exercise) -> str:  # noqa: PLR0911  (one sentence per case)
     """What the header says about attempts, so the wording agrees with what the widget does."""
+    if ex.judgement:
+        return (
+            "a judgement, not marked: give yours first; then the curators' judgement is shown "
+            "with its reasons, and you may argue back"
+        )
+    if ex.kind == "indicators" and ex.check:
+        return "not marked: your own judgement of what happened, held against the record"
+    if ex.kind == "indicators":
+        return (
+            "not marked, and there is no key: your own indicators, written as of "
+            f"{ex.as_of or 'the analysis date'}, before you see what happened"
+        )
     if ex.kind == "text":
         return "check it once, then compare it with a model answer and tick a rubric"
     if ex.kind == "grid":
@@ -133,6 +167,16 @@ def attempts_note(ex: Exercise) -> str:
     if ex.attempts == 1:
         return "1 attempt: the answer is shown after your first check"
     return f"{ex.attempts} attempts before the answer is shown"
+
+
+def _day(date: Any, precision: Any) -> str:
+    """A date as "12 October 2018" (or "October 2018", "2018", following its precision)."""
+    d = date
+    if precision == "year":
+        return f"{d.year}"
+    if precision == "month":
+        return str(d.strftime("%B %Y"))
+    return f"{d.day} {d.strftime('%B %Y')}"
 
 
 class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hints
@@ -148,7 +192,10 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         self.exercise = ex
         self.store = store or open_store()
         self.own_columns: list[str] = []  # a grid's columns the student added, by label
+        self.own_how: dict[str, dict[str, Any]] = {}  # and how each came about ("@own")
         points = f"{ex.points:g} point" + ("" if ex.points == 1 else "s")
+        if not ex.scored:
+            points = "no points"
         title = f": {ex.title}" if ex.title else ""
         self.header = w.HTML(
             f"{_STYLE}{STALE_STYLE}{stale_note('exercise')}"
@@ -158,8 +205,14 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         )
         self.controls: list[w.Widget] = []
         body = self._build_controls(add_columns=add_columns)
+        label, tip = "Check", f"Check your answer to {ex.id}"
+        if ex.judgement:
+            label, tip = "Record my judgement", f"Record your judgement in {ex.id}"
+        elif ex.kind == "indicators":
+            label = "Record my marks" if ex.check else "Record my indicators"
+            tip = f"Record what you wrote in {ex.id}; nothing is marked"
         self.check_button = w.Button(
-            description="Check", tooltip=f"Check your answer to {ex.id}", icon="check"
+            description=label, tooltip=tip, icon="check", layout=w.Layout(width="auto")
         )
         self.hint_button = w.Button(
             description="Hint",
@@ -171,6 +224,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         self.hints_area = w.HTML()
         self.feedback = w.HTML(layout=_WIDE)
         self.rubric_box = w.VBox()
+        self.argue_box = w.VBox()
         self.check_button.on_click(lambda _b: self.check())
         self.hint_button.on_click(lambda _b: self.show_hint())
         super().__init__(
@@ -181,6 +235,7 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
                 self.hints_area,
                 self.feedback,
                 self.rubric_box,
+                self.argue_box,
             ],
             layout=w.Layout(border="1px solid #888", padding="0.5em", margin="0.5em 0"),
         )
@@ -191,7 +246,22 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
     def __repr__(self) -> str:
         ex = self.exercise
         points = f"{ex.points:g} point" + ("" if ex.points == 1 else "s")
+        if not ex.scored:
+            points = "not marked"
         return f"Exercise {ex.id} ({ex.kind_name}, {points}): run this cell to answer it."
+
+    def body_html(self) -> str:
+        """The HTML the exercise's body shows (its notes, headings and texts), in order."""
+        out: list[str] = []
+
+        def walk(widget: w.Widget) -> None:
+            if isinstance(widget, w.HTML):
+                out.append(widget.value)
+            for child in getattr(widget, "children", ()):
+                walk(child)
+
+        walk(self.children[1])
+        return "".join(out)
 
     # -- controls, one builder per kind --
 
@@ -262,7 +332,143 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             )
             self.controls = [self.textarea]
             return self.textarea
+        if ex.kind == "indicators":
+            return self._build_marks() if ex.check else self._build_indicators()
         return self._build_grid(add_columns=add_columns)
+
+    # -- indicators (Heuer's step 8) --
+
+    def _indicator_row(self, n: int) -> tuple[w.Text, w.Dropdown, w.Text]:
+        """One indicator: what to watch for, the explanation it counts against, and by when."""
+        ex = self.exercise
+        text = w.Text(
+            description=f"Indicator {n}: what you would watch for",
+            placeholder="something observable, e.g. Russia delivers heavy weapons to the Taliban",
+            layout=w.Layout(width="auto"),
+        )
+        against = w.Dropdown(
+            options=[("(choose)", None), *((h.text, h.id) for h in ex.hypotheses)],
+            index=0,
+            description=f"Indicator {n}: the explanation it would count against",
+            layout=w.Layout(width="auto"),
+        )
+        by = w.Text(
+            description=f"Indicator {n}: by when (a date)",
+            placeholder="YYYY-MM-DD",
+            layout=w.Layout(width="auto"),
+        )
+        for c in (text, against, by):
+            c.add_class("analogylab-cell")
+        return text, against, by
+
+    def _build_indicators(self) -> w.Widget:
+        ex = self.exercise
+        self.indicator_rows: list[tuple[w.Text, w.Dropdown, w.Text]] = []
+        self.indicator_grid = w.GridBox()
+        self.indicator_grid.add_class("analogylab-indicators")
+        self.add_row_button = w.Button(
+            description="Add a row",
+            tooltip="Add a row for one more indicator",
+            icon="plus",
+            layout=w.Layout(width="auto"),
+        )
+        self.add_row_button.on_click(lambda _b: self.add_indicator_row())
+        for _ in range(max(ex.at_least, 3)):
+            self.add_indicator_row()
+        when = f" as of {ex.as_of}" if ex.as_of else ""
+        note = w.HTML(
+            f"<p>Write each indicator{when}: something you could see happen, the explanation "
+            "it would count against if it did, and the date by which you would expect to see "
+            f"it. At least {ex.at_least}; empty rows are left out.</p>"
+        )
+        return w.VBox([note, self.indicator_grid, self.add_row_button])
+
+    def add_indicator_row(self) -> None:
+        """One more empty row for an indicator (what the "Add a row" button does)."""
+        self.indicator_rows.append(self._indicator_row(len(self.indicator_rows) + 1))
+        heads = [
+            w.HTML("<b>What you would watch for</b>"),
+            w.HTML("<b>It would count against</b>"),
+            w.HTML("<b>By (date)</b>"),
+        ]
+        self.indicator_grid.children = [*heads, *(c for row in self.indicator_rows for c in row)]
+        self.indicator_grid.layout = w.Layout(
+            grid_template_columns="minmax(16em, 3fr) minmax(10em, 2fr) minmax(8em, 1fr)",
+            width="100%",
+        )
+        self.controls = [c for row in self.indicator_rows for c in row]
+
+    def _build_marks(self) -> w.Widget:
+        """The student's own indicators, each with a drop-down: happened, did not, cannot tell."""
+        ex = self.exercise
+        self.written = written_indicators(ex.id, store=self.store)
+        names = {h.id: h.text for h in get_exercise(ex.check).hypotheses}
+        self.mark_pickers: list[w.Dropdown] = []
+        parts: list[w.Widget] = [w.HTML(self._record_html())]
+        if not self.written:
+            parts.append(
+                w.HTML(
+                    f"<p><b>You have not written any indicators yet</b> (exercise {ex.check}). "
+                    "Write them there, as of the analysis date, then run this cell again. "
+                    "Written now, after seeing what happened, they would test nothing.</p>"
+                )
+            )
+        rows: list[w.Widget] = [
+            w.HTML("<b>Your indicator</b>"),
+            w.HTML("<b>Against</b>"),
+            w.HTML("<b>By</b>"),
+            w.HTML("<b>What happened</b>"),
+        ]
+        for n, it in enumerate(self.written, 1):
+            pick = w.Dropdown(
+                options=[(NOT_MARKED, None), *((v, k) for k, v in INDICATOR_MARKS.items())],
+                index=0,
+                description=f"Indicator {n}: {it.get('text', '')}",
+                layout=w.Layout(width="auto"),
+            )
+            pick.add_class("analogylab-cell")
+            self.mark_pickers.append(pick)
+            against = names.get(str(it.get("against")), str(it.get("against")))
+            rows += [
+                w.HTML(html.escape(str(it.get("text", "")))),
+                w.HTML(html.escape(against)),
+                w.HTML(html.escape(str(it.get("by", "")))),
+                pick,
+            ]
+        grid = w.GridBox(
+            rows,
+            layout=w.Layout(
+                grid_template_columns="minmax(14em, 3fr) minmax(9em, 2fr) 7em minmax(12em, 2fr)",
+                width="100%",
+            ),
+        )
+        grid.add_class("analogylab-indicators")
+        self.controls = list(self.mark_pickers)
+        return w.VBox([*parts, grid])
+
+    def _record_html(self) -> str:
+        """The record to hold indicators against: the case's events after its analysis date."""
+        ex = self.exercise
+        try:
+            from analogylab.analysis import record_after  # noqa: PLC0415
+            from analogylab.data import load_dataset  # noqa: PLC0415
+
+            events = record_after(load_dataset(), ex.case)
+        except AnalogylabError as e:
+            return f"<p>The record cannot be shown: {html.escape(str(e))}</p>"
+        items = "".join(
+            f"<li>{html.escape(_day(r.date, r.precision))}: {html.escape(str(r.title))}"
+            + (" <em>(contested)</em>" if bool(r.contested) else "")
+            + "</li>"
+            for r in events.itertuples()
+        )
+        return (
+            '<details class="analogylab-fold"><summary>The record: what happened after the '
+            f"analysis date ({len(events)} events of the dataset, each cited)</summary>"
+            f"<ul>{items}</ul><p>These are events, with their sources in the data. The "
+            "curators' milestones (what each explanation would have led one to expect) are "
+            "left out here: they were written in hindsight.</p></details>"
+        )
 
     # -- the rating grid --
 
@@ -295,25 +501,111 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         self._lay_out_grid()
         parts: list[w.Widget] = [self.grid, self.grid_status]
         if add_columns:
-            self.new_column = w.Text(
-                description="Your own hypothesis:",
-                placeholder="a short label, such as: Russia wants leverage over Pakistan",
-                style=_LABELLED,
-                layout=w.Layout(width="70%"),
-            )
-            self.add_column_button = w.Button(
-                description="Add as a column",
-                tooltip="Add your hypothesis as a column of the grid, to rate every item against",
-                icon="plus",
-                layout=w.Layout(width="auto"),
-            )
-            self.add_column_button.on_click(lambda _b: self._add_column_from_box())
-            self.column_message = w.HTML()
-            parts.append(
-                w.VBox([w.HBox([self.new_column, self.add_column_button]), self.column_message])
-            )
+            parts.append(self._reconsider_panel())
         self.controls = list(self.cells.values())
         return w.VBox(parts)
+
+    def _reconsider_panel(self) -> w.Widget:
+        """Heuer's step 4 under the grid: add, merge or split hypotheses; remove your own."""
+        wide = w.Layout(width="auto")
+        self.new_column = w.Text(
+            description="Your own hypothesis:",
+            placeholder="a short label, such as: Russia wants leverage over Pakistan",
+            style=_LABELLED,
+            layout=w.Layout(width="70%"),
+        )
+        self.add_column_button = w.Button(
+            description="Add as a column",
+            tooltip="Add your hypothesis as a column of the grid, to rate every item against",
+            icon="plus",
+            layout=wide,
+        )
+        self.add_column_button.on_click(lambda _b: self._from_boxes(self._add_from_box))
+        self.merge_first = w.Dropdown(description="Merge", style=_LABELLED, layout=wide)
+        self.merge_second = w.Dropdown(description="with", style=_LABELLED, layout=wide)
+        self.merge_label = w.Text(
+            description="into:", placeholder="a label for the merged hypothesis", style=_LABELLED
+        )
+        self.merge_rule = w.Dropdown(
+            options=[
+                ("derive its ratings: it holds if either is true", "either"),
+                ("derive its ratings: it holds only if both are true", "both"),
+                ("rate it myself (empty cells)", ""),
+            ],
+            value="either",
+            description="Its ratings:",
+            style=_LABELLED,
+            layout=wide,
+        )
+        self.merge_button = w.Button(
+            description="Merge into a column",
+            tooltip="Merge two hypotheses into one column of your own; it replaces them in "
+            "the matrix",
+            icon="compress",
+            layout=wide,
+        )
+        self.merge_button.on_click(lambda _b: self._from_boxes(self._merge_from_boxes))
+        self.split_of = w.Dropdown(description="Split", style=_LABELLED, layout=wide)
+        self.split_first = w.Text(
+            description="into:", placeholder="a label for the first part", style=_LABELLED
+        )
+        self.split_second = w.Text(
+            description="and:", placeholder="a label for the second part", style=_LABELLED
+        )
+        self.split_button = w.Button(
+            description="Split into two columns",
+            tooltip="Split a hypothesis into two columns of your own, to rate; they replace it "
+            "in the matrix",
+            icon="expand",
+            layout=wide,
+        )
+        self.split_button.on_click(lambda _b: self._from_boxes(self._split_from_boxes))
+        self.remove_which = w.Dropdown(
+            description="Remove your column", style=_LABELLED, layout=wide
+        )
+        self.remove_button = w.Button(
+            description="Remove", tooltip="Remove a column of your own", icon="trash", layout=wide
+        )
+        self.remove_button.on_click(lambda _b: self._from_boxes(self._remove_from_box))
+        self.column_message = w.HTML()
+        self._refresh_choices()
+        panel = w.VBox(
+            [
+                w.HTML(
+                    "<b>Reconsider the hypotheses</b> (Heuer's step 4): add one, merge two the "
+                    "evidence does not tell apart, or split one that hides two. Your columns "
+                    "are rated and scored like the others, and compared with nothing."
+                ),
+                w.HBox([self.new_column, self.add_column_button]),
+                w.HBox([self.merge_first, self.merge_second, self.merge_label]),
+                w.HBox([self.merge_rule, self.merge_button]),
+                w.HBox([self.split_of, self.split_first, self.split_second, self.split_button]),
+                w.HBox([self.remove_which, self.remove_button]),
+                self.column_message,
+            ]
+        )
+        panel.add_class("analogylab-reconsider")
+        return panel
+
+    def _refresh_choices(self) -> None:
+        """The drop-downs of the reconsider panel follow the columns the grid has now."""
+        if not hasattr(self, "merge_first"):
+            return
+        columns = [(label, key) for key, label, _own in self._columns()]
+        for d in (self.merge_first, self.merge_second, self.split_of):
+            keep = d.value
+            d.options = columns
+            d.value = keep if keep in {k for _l, k in columns} else None
+        if self.merge_first.value is None and columns:
+            self.merge_first.value = columns[0][1]
+        if self.merge_second.value is None and len(columns) > 1:
+            self.merge_second.value = columns[1][1]
+        if self.split_of.value is None and columns:
+            self.split_of.value = columns[0][1]
+        mine = [(c, c) for c in self.own_columns]
+        self.remove_which.options = mine
+        self.remove_which.value = mine[-1][1] if mine else None
+        self.remove_button.disabled = not mine
 
     def _columns(self) -> list[tuple[str, str, bool]]:
         """Every column as (key, label, the student's own)."""
@@ -325,8 +617,8 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         ex = self.exercise
         columns = self._columns()
         heads: list[w.Widget] = [w.HTML("<b>Item</b>")]
-        for _key, label, own in columns:
-            mine = "<br><em>(your own; not marked)</em>" if own else ""
+        for key, label, own in columns:
+            mine = f"<br><em>({html.escape(self._own_words(key))}; not marked)</em>" if own else ""
             heads.append(w.HTML(f"{html.escape(label)}{mine}"))
         heads.append(w.HTML("<b>Still to rate</b>"))
         for h in heads:
@@ -367,12 +659,28 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             + "</p>"
         )
 
-    def add_column(self, label: str) -> str:
+    def _own_words(self, key: str) -> str:
+        """How a column of the student's came about, for its heading: "your merge of A and B"."""
+        how = self.own_how.get(key, {})
+        kind = str(how.get("how", "added"))
+        names = {k: lab for k, lab, _o in self._columns()}
+        of = [f"“{names.get(p, p)}”" for p in how.get("from", [])]
+        if kind == "merged" and len(of) == 2:
+            return f"your merge of {of[0]} and {of[1]}"
+        if kind == "split" and of:
+            return f"your split of {of[0]}"
+        return _OWN_WORDS.get(kind, "your own")
+
+    def add_column(
+        self, label: str, *, how: str = "added", parents: tuple[str, ...] = (), rule: str = ""
+    ) -> str:
         """Add a hypothesis of the student's own as a column of the grid; its label back.
 
         Its cells are rated like the others and recorded with the answer (keyed by the
         label), but not marked: the curators have no reference ratings for it. A grid
-        with added columns must be complete in them too before it is checked.
+        with added columns must be complete in them too before it is checked. ``how``,
+        ``parents`` and ``rule`` say how it came about (see :meth:`merge_columns` and
+        :meth:`split_column`); they are kept with the answer (its ``"@own"`` entry).
         """
         if self.exercise.kind != "grid":
             raise AnalogylabError(
@@ -400,9 +708,59 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         for row in self.exercise.rows:
             self.cells[row.id, text] = self._cell(row, text)
         self.own_columns.append(text)
+        entry: dict[str, Any] = {"how": how}
+        if parents:
+            entry["from"] = list(parents)
+        if rule:
+            entry["rule"] = rule
+        self.own_how[text] = entry
         self.controls = list(self.cells.values())
         self._lay_out_grid()
+        self._refresh_choices()
         return text
+
+    def merge_columns(self, first: str, second: str, label: str, rule: str = "either") -> str:
+        """Merge two columns (by id, or label for your own) into a new column of your own.
+
+        With ``rule`` ``"either"`` or ``"both"`` its cells are filled, where both columns
+        are rated, from your ratings of the two (``analysis.derive_merged``); with ``""``
+        they start empty, for you to rate. Any cell can be changed. In the ACH explorer
+        the merged column takes the place of the two.
+        """
+        keys = {k for k, _l, _o in self._columns()}
+        for k in (first, second):
+            if k not in keys:
+                raise AnalogylabError(f"the grid has no column “{k}” to merge")
+        if first == second:
+            raise AnalogylabError("choose two different columns to merge")
+        text = self.add_column(label, how="merged", parents=(first, second), rule=rule)
+        if rule:
+            from analogylab.analysis import derive_merged  # noqa: PLC0415
+
+            rows = self.exercise.rows
+            a = [self.cells[r.id, first].value for r in rows]
+            b = [self.cells[r.id, second].value for r in rows]
+            for r, v in zip(rows, derive_merged(a, b, rule), strict=True):
+                if v in self.exercise.scale:
+                    self.cells[r.id, text].value = v
+        return text
+
+    def split_column(self, column: str, first: str, second: str) -> tuple[str, str]:
+        """Split a column into two new columns of your own, empty, for you to rate.
+
+        In the ACH explorer the two take the place of the column split.
+        """
+        if column not in {k for k, _l, _o in self._columns()}:
+            raise AnalogylabError(f"the grid has no column “{column}” to split")
+        if " ".join(str(first).split()).lower() == " ".join(str(second).split()).lower():
+            raise AnalogylabError("give the two parts different labels")
+        one = self.add_column(first, how="split", parents=(column,))
+        try:
+            two = self.add_column(second, how="split", parents=(column,))
+        except AnalogylabError:
+            self.remove_column(one)
+            raise
+        return one, two
 
     def remove_column(self, label: str) -> None:
         """Take out a column the student added (the grid's own columns stay)."""
@@ -410,22 +768,72 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             mine = ", ".join(f"“{c}”" for c in self.own_columns) or "none yet"
             raise AnalogylabError(f"no column of your own is called “{label}”; yours: {mine}")
         self.own_columns.remove(label)
+        self.own_how.pop(label, None)
         for row in self.exercise.rows:
             self.cells.pop((row.id, label)).close()
         self.controls = list(self.cells.values())
         self._lay_out_grid()
+        self._refresh_choices()
 
-    def _add_column_from_box(self) -> None:
+    def _from_boxes(self, act: Any) -> None:
+        """Run one action of the reconsider panel; say what it did, or why it could not."""
         try:
-            label = self.add_column(self.new_column.value)
+            said = act()
         except AnalogylabError as e:
             self.column_message.value = f'<p role="alert">{html.escape(str(e))}</p>'
             return
+        self.column_message.value = f'<p role="status">{said}</p>'
+
+    def _add_from_box(self) -> str:
+        label = self.add_column(self.new_column.value)
         self.new_column.value = ""
-        self.column_message.value = (
-            f'<p role="status">Added “{html.escape(label)}” as a column: rate every item '
-            "against it too, then press Check.</p>"
+        return (
+            f"Added “{html.escape(label)}” as a column: rate every item against it too, then "
+            "press Check."
         )
+
+    def _merge_from_boxes(self) -> str:
+        first, second = self.merge_first.value, self.merge_second.value
+        if first is None or second is None:
+            raise AnalogylabError("choose the two hypotheses to merge")
+        label = self.merge_label.value
+        if not str(label).strip():
+            raise AnalogylabError("give the merged hypothesis a short label in the box “into:”")
+        rule = self.merge_rule.value
+        text = self.merge_columns(first, second, label, rule)
+        self.merge_label.value = ""
+        filled = sum(self.cells[r.id, text].value is not None for r in self.exercise.rows)
+        names = {k: lab for k, lab, _o in self._columns()}
+        how = (
+            f"{filled} of {len(self.exercise.rows)} cells filled from your ratings of the two "
+            f"(rule: {rule}); change any, and rate the rest"
+            if rule
+            else "rate every item against it"
+        )
+        return (
+            f"Merged “{html.escape(names[first])}” and “{html.escape(names[second])}” into "
+            f"“{html.escape(text)}”: {how}, then press Check. In the matrix below it takes "
+            "the place of the two."
+        )
+
+    def _split_from_boxes(self) -> str:
+        column = self.split_of.value
+        if column is None:
+            raise AnalogylabError("choose the hypothesis to split")
+        one, two = self.split_column(column, self.split_first.value, self.split_second.value)
+        self.split_first.value = self.split_second.value = ""
+        return (
+            f"Split into “{html.escape(one)}” and “{html.escape(two)}”: rate every item "
+            "against both, then press Check. In the matrix below they take the place of the "
+            "one they split."
+        )
+
+    def _remove_from_box(self) -> str:
+        label = self.remove_which.value
+        if label is None:
+            raise AnalogylabError("you have no column of your own to remove")
+        self.remove_column(label)
+        return f"Removed your column “{html.escape(label)}”."
 
     # -- reading and filling the controls --
 
@@ -449,10 +857,24 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
             return self.number.value
         if ex.kind == "text":
             return self.textarea.value
-        grid: dict[str, dict[str, str | None]] = {}
+        if ex.kind == "indicators" and ex.check:
+            return [
+                {**it, "mark": pick.value}
+                for it, pick in zip(self.written, self.mark_pickers, strict=True)
+            ]
+        if ex.kind == "indicators":
+            return [
+                {"text": t.value, "against": a.value, "by": b.value}
+                for t, a, b in self.indicator_rows
+            ]
+        grid: dict[str, Any] = {}
         for (r, c), d in self.cells.items():
             if d.value is not None or c in self.own_columns:
                 grid.setdefault(r, {})[c] = d.value
+        if self.own_columns:
+            grid[OWN_KEY] = {
+                c: dict(self.own_how.get(c, {"how": "added"})) for c in self.own_columns
+            }
         return grid
 
     def set_answer(self, answer: Any) -> None:  # noqa: PLR0912  (one branch per kind)
@@ -480,17 +902,52 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
                 self.textarea.value = text if isinstance(text, str) else ""
             elif ex.kind == "grid" and isinstance(answer, dict):
                 self._set_grid(answer)
+            elif ex.kind == "indicators" and isinstance(answer, list):
+                self._set_indicators(answer)
         except (w.TraitError, TypeError, ValueError):
             pass  # a stored answer that no longer fits the question: leave the controls empty
+
+    def _set_indicators(self, answer: list[Any]) -> None:
+        entries = [a for a in answer if isinstance(a, dict)]
+        if self.exercise.check:
+            for it, pick in zip(self.written, self.mark_pickers, strict=True):
+                same = [a for a in entries if a.get("text") == it.get("text")]
+                if same and same[0].get("mark") in INDICATOR_MARKS:
+                    pick.value = same[0]["mark"]
+            return
+        while len(self.indicator_rows) < len(entries):
+            self.add_indicator_row()
+        ids = {h.id for h in self.exercise.hypotheses}
+        for (t, a, b), e in zip(self.indicator_rows, entries, strict=False):
+            t.value = str(e.get("text") or "")
+            a.value = e.get("against") if e.get("against") in ids else None
+            b.value = str(e.get("by") or "")
 
     def _set_grid(self, answer: dict[str, Any]) -> None:
         ex = self.exercise
         bank = {c.id for c in ex.columns}
-        for cols in answer.values():
+        entry = answer.get(OWN_KEY)
+        how: dict[str, Any] = entry if isinstance(entry, dict) else {}
+        for label, given in how.items():  # the student's own hypotheses, added back
+            d = given if isinstance(given, dict) else {}
+            if label in bank or label in self.own_columns:
+                continue
+            try:
+                self.add_column(
+                    label,
+                    how=str(d.get("how", "added")),
+                    parents=tuple(d.get("from", ()) or ()),
+                    rule=str(d.get("rule", "") or ""),
+                )
+            except AnalogylabError:
+                continue
+        for key, cols in answer.items():
+            if key == OWN_KEY:
+                continue
             for c in cols if isinstance(cols, dict) else {}:
                 if c not in bank and c not in self.own_columns:
                     try:
-                        self.add_column(c)  # the student's own hypothesis, added back
+                        self.add_column(c)  # an own column kept before "@own" was
                     except AnalogylabError:
                         continue
         for (r, c), d in self.cells.items():
@@ -502,9 +959,14 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
 
     def _attempts_text(self) -> str:
         ex = self.exercise
-        tries = [a for a in self.store.attempts(ex.id) if a.status != "invalid"]
+        tries = [a for a in self.store.attempts(ex.id) if a.status not in {"invalid", ARGUED}]
         used = len(tries)
         times = f"{used} time{'s' * (used != 1)}"
+        if ex.judgement:
+            shown = "; the curators' judgement is shown" if used else ""
+            return f"&nbsp;Recorded {times}{shown}."
+        if ex.kind == "indicators":
+            return f"&nbsp;Recorded {times}."
         if ex.kind == "text":
             return f"&nbsp;Checked {times}."
         if key_shown(ex, tries):
@@ -519,6 +981,8 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         self.attempts_label.value = self._attempts_text()
         if self.exercise.kind == "text" and fb.valid:
             self._offer_rubric()
+        if self.exercise.judgement and fb.valid:
+            self._offer_argue()
 
     def check(self) -> Feedback | None:
         """Check the answer in the controls (what the Check button does)."""
@@ -544,6 +1008,48 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         text = next_hint(self.exercise.id, store=self.store)
         self.hints_area.value = f'<div role="status">{markdown_to_html(text)}</div>'
         return text
+
+    def _offer_argue(self) -> None:
+        """The box to argue back against the curators' judgement, and its button."""
+        if self.argue_box.children:
+            return
+        ex = self.exercise
+        self.argue_text = w.Textarea(
+            description="Your argument:",
+            placeholder="Where do you disagree with the curators, and why?",
+            style=_LABELLED,
+            layout=w.Layout(width="100%", height="6em"),
+        )
+        self.argue_button = w.Button(
+            description="Record my argument",
+            tooltip=f"Record your argument back against the curators' judgement in {ex.id}",
+            icon="comment",
+            layout=w.Layout(width="auto"),
+        )
+        self.argue_message = w.HTML()
+        self.argue_button.on_click(lambda _b: self.argue())
+        self.argue_box.children = [
+            w.HTML(f"<b>Argue back.</b> {markdown_to_html(ex.argue_prompt)}"),
+            self.argue_text,
+            self.argue_button,
+            self.argue_message,
+        ]
+
+    def argue(self, text: str | None = None) -> Feedback | None:
+        """Record the argument in the box (or ``text``) with the judgement it answers."""
+        if not self.argue_box.children:
+            self._offer_argue()
+        if text is not None:
+            self.argue_text.value = text
+        try:
+            fb = record_argument(self.exercise.id, self.argue_text.value, store=self.store)
+        except (AnalogylabError, OSError) as e:
+            self.argue_message.value = f'<p role="alert">{html.escape(str(e))}</p>'
+            return None
+        self.argue_message.value = (
+            f'<div role="status" aria-live="polite">{feedback_html(fb.message)}</div>'
+        )
+        return fb
 
     def _offer_rubric(self) -> None:
         if self.rubric_box.children:
@@ -579,11 +1085,25 @@ class ExerciseWidget(w.VBox):  # type: ignore[misc]  # ipywidgets has no type hi
         return fb
 
     def _restore(self) -> None:
-        last = self.store.last(self.exercise.id)
+        attempts = self.store.attempts(self.exercise.id)
+        answers = [a for a in attempts if a.status != ARGUED]
+        last = answers[-1] if answers else None
         self.attempts_label.value = self._attempts_text()
         if last is None:
             return
         self.set_answer(last.answer)
+        argued = [a for a in attempts if a.status == ARGUED]
+        if self.exercise.judgement and last.status != "invalid":
+            self._offer_argue()
+            if argued:
+                said = argued[-1].answer
+                self.argue_text.value = (
+                    str(said.get("argument", "")) if isinstance(said, dict) else ""
+                )
+                self.argue_message.value = (
+                    f'<div role="status" aria-live="polite">{feedback_html(argued[-1].message)}'
+                    "</div>"
+                )
         if self.exercise.kind == "text" and last.status != "invalid":
             self._offer_rubric()
             ticked = last.answer.get("ticked", []) if isinstance(last.answer, dict) else []

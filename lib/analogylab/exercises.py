@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from analogylab.bank import Bank, Exercise, read_bank
-from analogylab.errors import ExerciseBankError, UnknownIdError
-from analogylab.grading import Graded, grade, grid_steps, option_label
+from analogylab.errors import AnalogylabError, ExerciseBankError, UnknownIdError
+from analogylab.grading import OWN_KEY, Graded, grade, grid_steps, option_label
+from analogylab.grading import _jsonable as grading_jsonable
 from analogylab.store import AnswerStore, Attempt, open_store
 from analogylab.validate import did_you_mean, find_data
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FOLD",
     "Feedback",
+    "argue",
     "check",
     "get_exercise",
     "hint",
@@ -41,6 +43,8 @@ __all__ = [
     "solution",
     "solution_text",
     "split_fold",
+    "written_indicators",
+    "your_judgements",
 ]
 
 _banks: dict[tuple[str, tuple[tuple[str, int, int], ...]], Bank] = {}
@@ -96,8 +100,9 @@ class Feedback:
     """What a check said: shown as text, kept in the answer store.
 
     ``correct`` is True or False for marked kinds, None for short text (which
-    the student assesses with the rubric) and for answers that could not be read.
-    ``score`` is the fraction of the points earned (None when not marked).
+    the student assesses with the rubric), for judgements and indicators (never
+    marked) and for answers that could not be read. ``score`` is the fraction of
+    the points earned (None when not marked).
     """
 
     exercise_id: str
@@ -106,7 +111,7 @@ class Feedback:
     score: float | None
     points: float
     message: str  # Markdown
-    status: str  # correct, partial, incorrect, answered, self-assessed, invalid
+    status: str  # correct, partial, incorrect, answered, self-assessed, judgement, argued, invalid
     attempts_used: int = 0
     attempts_allowed: int = 0
     revealed: bool = False  # the key and its explanations are part of this message
@@ -334,12 +339,29 @@ def _compose(
 
 
 def key_shown(ex: Exercise, attempts: list[Attempt]) -> bool:
-    """Whether these (valid) attempts have already brought up the key and its explanations."""
+    """Whether these (valid) attempts have already brought up the key and its explanations.
+
+    A judgement's first recorded answer brings up the curators' with its reasons;
+    indicators have no key to show.
+    """
+    attempts = [a for a in attempts if a.status != ARGUED]
+    if ex.kind == "indicators":
+        return False
+    if ex.judgement:
+        return bool(attempts)
     return (
         any(a.correct for a in attempts)
         or len(attempts) >= ex.attempts
         or (ex.kind == "text" and bool(attempts))
     )
+
+
+#: The status of a judgement's (or indicators') recorded answer: kept, never marked.
+JUDGEMENT = "judgement"
+#: The status of an argument back against the curators' judgement, kept with the judgement.
+ARGUED = "argued"
+#: Statuses that are not an answer to the question (skipped by last_answer and progress).
+_NOT_ANSWERS = {"invalid", ARGUED}
 
 
 def _status(g: Graded, ticked: bool) -> str:
@@ -368,7 +390,20 @@ def record(
     """
     ex = get_exercise(exercise_id)
     store = store or open_store()
+    if ex.kind == "indicators" and ex.check:
+        if not written_indicators(ex.id, store=store):
+            g = Graded(
+                False,
+                grading_jsonable(answer),
+                problem=f"You have not written any indicators yet (exercise {ex.check}). They "
+                "are written as of the analysis date, before you see what happened: write "
+                "them there first, then come back to mark them.",
+            )
+            return _record_unmarked(ex, g, store, on_screen=on_screen)
+        answer = _with_indicators(ex, answer, store)
     g = grade(ex, answer, on_screen=on_screen, own_columns=own_columns)
+    if not ex.scored:
+        return _record_unmarked(ex, g, store, on_screen=on_screen)
     self_score: float | None = None
     rubric_note = ""
     if ticked is not None and ex.kind == "text" and g.valid:
@@ -387,7 +422,7 @@ def record(
                 f"\n\n**Self-assessment recorded:** {len(set(ticked))} of {len(ids)} rubric "
                 f"points, {self_score * ex.points:.2g} of {_points(ex.points)}."
             )
-    valid_before = [a for a in store.attempts(ex.id) if a.status != "invalid"]
+    valid_before = [a for a in store.attempts(ex.id) if a.status not in _NOT_ANSWERS]
     before = len(valid_before)
     revealed_before = key_shown(ex, valid_before)
     used = before + (1 if g.valid else 0)
@@ -436,6 +471,279 @@ def record(
         reveal,
         g.answer,
     )
+
+
+# --- judgements and indicators: recorded, never marked ----------------------------------------
+
+
+def _record_unmarked(ex: Exercise, g: Graded, store: AnswerStore, *, on_screen: bool) -> Feedback:
+    """A judgement or a list of indicators: kept, not marked; the message says what follows."""
+    before = [a for a in store.attempts(ex.id) if a.status not in _NOT_ANSWERS]
+    if not g.valid:
+        message = (
+            f"**Not recorded yet.** {g.problem}\n\nNothing was used up, and what you gave is kept."
+        )
+    elif ex.kind == "indicators":
+        message = _indicators_message(ex, g.answer)
+    else:
+        message = _judgement_message(ex, g, on_screen=on_screen)
+    status = JUDGEMENT if g.valid else "invalid"
+    store.record(
+        Attempt(
+            exercise_id=ex.id,
+            lesson=ex.lesson,
+            kind=ex.kind,
+            answer=g.answer,
+            status=status,
+            correct=None,
+            score=None,
+            points=ex.points,
+            message=message,
+            revealed=key_shown(ex, before),
+        )
+    )
+    shown = g.valid and ex.judgement
+    return Feedback(
+        ex.id,
+        ex.kind,
+        None,
+        None,
+        ex.points,
+        message,
+        status,
+        len(before) + g.valid,
+        0,
+        shown,
+        g.answer,
+    )
+
+
+def _judgement_message(ex: Exercise, g: Graded, *, on_screen: bool) -> str:
+    """Your judgement recorded; the curators' beside it, with every reason; the way to argue."""
+    lines = [
+        (
+            "**Your judgement is recorded.** It is not marked: the curators made a judgement "
+            "here too, not a finding of fact, and theirs follows with its reasons."
+        ),
+        _agreement(ex, g.answer),
+        "\n**The curators' judgement, with their reasons:**\n",
+        _curators(ex, g.answer),
+    ]
+    how = (
+        "write it in the box below and press *Record my argument*"
+        if on_screen
+        else f'record it with `analogylab.argue("{ex.id}", "your reasons")`'
+    )
+    lines.append(f"\n**Argue back.** {ex.argue_prompt} If you disagree, {how}.")
+    return "\n".join(lines)
+
+
+def _agreement(ex: Exercise, answer: Any) -> str:  # noqa: PLR0911  (one return per kind)
+    """One sentence: where the student's judgement stands against the curators'."""
+    if ex.kind == "single":
+        chose = next(o for o in ex.options if o.correct)
+        if answer == chose.id:
+            return f"You chose as the curators did: **{option_label(chose).rstrip('.')}**."
+        return (
+            f"You chose **{option_label(ex.option(answer)).rstrip('.')}**; the curators chose "
+            f"**{option_label(chose).rstrip('.')}**."
+        )
+    if ex.kind == "multiple":
+        ticked = {o.id for o in ex.options if o.correct}
+        same = sum((o.id in answer) == (o.id in ticked) for o in ex.options)
+        return f"You and the curators agree on {same} of {len(ex.options)} options."
+    if ex.kind == "matching":
+        same = sum(answer.get(it.id) == it.match for it in ex.left)
+        return f"You and the curators pair {same} of {len(ex.left)} items alike."
+    if ex.kind == "numeric":
+        figure = ex.value if ex.value is not None else ex.low
+        unit = f" {ex.unit}" if ex.unit else ""
+        inside = ex.low is not None and ex.high is not None and ex.low <= answer <= ex.high
+        within = " (within their range)." if inside and ex.low != ex.high else "."
+        return f"Your figure is {answer:g}{unit}; the curators' is {figure:g}{unit}{within}"
+    if ex.kind == "grid":
+        total = len(ex.rows) * len(ex.columns)
+        same = sum(
+            answer.get(r.id, {}).get(c.id) == ex.key[r.id][c.id]
+            for r in ex.rows
+            for c in ex.columns
+        )
+        return f"You and the curators agree on {same} of {total} cells."
+    return ""
+
+
+def _curators(ex: Exercise, answer: Any) -> str:
+    """The curators' answer with every reason (a grid: where the student differs first)."""
+    if ex.kind == "numeric":
+        figure = ex.value if ex.value is not None else ex.low
+        unit = f" {ex.unit}" if ex.unit else ""
+        span = (
+            f" (they would accept {ex.low:g} to {ex.high:g})"
+            if ex.low is not None and ex.high is not None and ex.low != ex.high
+            else ""
+        )
+        return f"Their figure: **{figure:g}{unit}**{span}. {ex.explanations.get('correct', '')}"
+    if ex.kind != "grid":
+        return (
+            solution_text(ex)
+            .replace("**right**", "**the curators' choice**")
+            .replace("**wrong**", "**not the curators' choice**")
+        )
+    differ = []
+    for row in ex.rows:
+        for col in ex.columns:
+            got, ref = answer.get(row.id, {}).get(col.id), ex.key[row.id][col.id]
+            if got != ref:
+                differ.append(
+                    f"- **{row.text}**, against *{col.text}*: you said **{got}**; the curators "
+                    f"said **{ref}**. Their reason: {ex.rationale[row.id][col.id]}"
+                )
+    total = len(ex.rows) * len(ex.columns)
+    out = [f"Where you differ ({len(differ)} of {total} cells):\n", *differ] if differ else []
+    if not differ:
+        out.append("You agree with the curators in every cell.")
+    own = answer.get(OWN_KEY, {})
+    for label in own:
+        out.append(
+            f"\nYour own hypothesis, *{label}*, is kept with your answer and compared with "
+            "nothing: the curators have no ratings for it."
+        )
+    out.append("\n" + FOLD.format(summary=f"All {total} cells: the curators' ratings and reasons"))
+    out.append(solution_text(ex))
+    return "\n".join(out)
+
+
+def _indicator_names(ex: Exercise) -> dict[str, str]:
+    """The hypotheses an indicators exercise names, id to text (a marking step: its writer's)."""
+    source = get_exercise(ex.check) if ex.check else ex
+    return {h.id: h.text for h in source.hypotheses}
+
+
+def _indicators_message(ex: Exercise, items: list[dict[str, str]]) -> str:
+    """What the student wrote or marked, counted per hypothesis, and what comes next."""
+    names = _indicator_names(ex)
+    if not ex.check:
+        when = f", as of {ex.as_of}" if ex.as_of else ""
+        lines = [
+            (
+                f"**Recorded: {len(items)} indicators{when}.** Nothing here is marked: they "
+                "are your own, and there is no key. Later (lesson 06) you hold each against "
+                "what happened."
+            ),
+            "",
+        ]
+        for h, text in names.items():
+            mine = [it for it in items if it["against"] == h]
+            dates = ", ".join(sorted({it["by"] for it in mine}))
+            lines.append(
+                f"- **{text}**: {len(mine)} indicator{'s' * (len(mine) != 1)}"
+                + (f" (by {dates})" if mine else "")
+            )
+        none = [text for h, text in names.items() if not any(it["against"] == h for it in items)]
+        if none:
+            lines.append(
+                "\nNo indicator counts against "
+                + "; ".join(f"*{t}*" for t in none)
+                + ". Events can never count against an explanation you set no indicator for: "
+                "consider one, so that every explanation can be tested."
+            )
+        return "\n".join(lines)
+    from analogylab.analysis import indicator_tally  # noqa: PLC0415
+
+    tally = indicator_tally(items, names)
+    head = (
+        f"**Recorded: your marks for {len(items)} indicators.** They are your own judgement "
+        "of the record, not marked. An indicator that happened by its date counts 1 against "
+        "the explanation it named, as an I counts in the hindsight matrix."
+    )
+    columns = "| explanation | indicators | happened (counts against) | did not happen |"
+    lines = [head, "", columns + " cannot tell |", "|---|---:|---:|---:|---:|"]
+    for r in tally.itertuples():
+        lines.append(
+            f"| {r.label} | {r.written} | {r.happened} | {r.did_not_happen} | {r.cannot_tell} |"
+        )
+    lines.append(
+        "\nAn explanation with no indicator cannot be counted against: its 0 says nothing. "
+        "The curators' milestones, which the lesson shows next, were written in hindsight."
+    )
+    return "\n".join(lines)
+
+
+def written_indicators(exercise_id: str, store: AnswerStore | None = None) -> list[Any]:
+    """The indicators last written for an indicators exercise (or the one a marking step marks).
+
+    As stored (``{"text", "against", "by"}`` each); an empty list if none were written.
+    """
+    ex = get_exercise(exercise_id)
+    answer = last_answer(ex.check or ex.id, store=store)
+    if not isinstance(answer, list):
+        return []
+    return [{k: v for k, v in it.items() if k != "mark"} for it in answer if isinstance(it, dict)]
+
+
+def _with_indicators(ex: Exercise, answer: Any, store: AnswerStore) -> Any:
+    """Marks given alone (``["happened", ...]``) joined to the student's written indicators.
+
+    With more indicators than marks, the rest stay unmarked (and the check says so).
+    """
+    if isinstance(answer, list | tuple) and all(isinstance(a, str) for a in answer):
+        written = written_indicators(ex.id, store=store)
+        marks = list(answer) + [None] * (len(written) - len(answer))
+        return [{**it, "mark": m} for it, m in zip(written, marks, strict=False)]
+    return answer
+
+
+def argue(exercise_id: str, text: str, *, store: AnswerStore | None = None) -> Feedback:
+    """Record an argument back against the curators' judgement (after your own judgement).
+
+    The argument is kept with the judgement it answers, exported with your answers,
+    and shown to your teacher in the class report. Returns the feedback, and shows it
+    in a notebook.
+    """
+    return _show(record_argument(exercise_id, text, store=store))
+
+
+def record_argument(exercise_id: str, text: str, *, store: AnswerStore | None = None) -> Feedback:
+    """Record an argument back, without showing anything (the widget uses this)."""
+    ex = get_exercise(exercise_id)
+    store = store or open_store()
+    if not ex.judgement:
+        raise AnalogylabError(
+            f"exercise {ex.id} is not a judgement, so there is no curators' judgement to argue "
+            "with; argue() is for exercises marked `judgement: true` in the bank"
+        )
+    words = " ".join(str(text).split()) if isinstance(text, str) else ""
+    judged = last_answer(ex.id, store=store)
+    if judged is None:
+        message = (
+            "**Not recorded yet.** Give your own judgement first: the curators' reasons are "
+            "shown after it, and the argument answers them."
+        )
+        status = "invalid"
+    elif not words:
+        message = "**Not recorded yet.** The box is empty: write your reasons first."
+        status = "invalid"
+    else:
+        message = (
+            "**Your argument is recorded** with your judgement. It is not marked; your teacher "
+            "can read it beside the curators' reasons."
+        )
+        status = ARGUED
+    store.record(
+        Attempt(
+            exercise_id=ex.id,
+            lesson=ex.lesson,
+            kind=ex.kind,
+            answer={"argument": words, "judgement": judged},
+            status=status,
+            correct=None,
+            score=None,
+            points=ex.points,
+            message=message,
+            revealed=True,
+        )
+    )
+    return Feedback(ex.id, ex.kind, None, None, ex.points, message, status, answer=words)
 
 
 def _show(feedback: Feedback) -> Feedback:
@@ -504,12 +812,14 @@ def solution(exercise_id: str) -> str:
 def last_answer(exercise_id: str, store: AnswerStore | None = None) -> Any:
     """Your last checked answer to an exercise, as it was stored, or None if there is none.
 
-    Answers refused as the wrong form (status ``invalid``) are skipped: this is the
-    last answer that was marked. A grid's answer is ``{row: {column: rating}}``.
+    Answers refused as the wrong form (status ``invalid``) and arguments back
+    (``argued``) are skipped: this is the last answer that was checked or recorded. A
+    grid's answer is ``{row: {column: rating}}``; a list of indicators, a list of
+    ``{"text", "against", "by"}`` (and ``"mark"`` once marked).
     """
     get_exercise(exercise_id)  # an unknown id is refused with the ids it could be
     for attempt in reversed((store or open_store()).attempts(exercise_id)):
-        if attempt.status != "invalid":
+        if attempt.status not in _NOT_ANSWERS:
             return attempt.answer
     return None
 
@@ -527,12 +837,14 @@ PROGRESS_COLUMNS = [
     "lesson",
     "exercise_id",
     "kind",
+    "marked",
     "points",
     "attempts",
     "last_status",
     "best_score",
     "earned",
     "answer_shown",
+    "argued",
     "last_time",
 ]
 
@@ -540,14 +852,20 @@ PROGRESS_COLUMNS = [
 def progress(lesson: str | None = None) -> pd.DataFrame:
     """One row per exercise in the bank (answered or not) with your attempts and best score.
 
-    The best score counts only checks made before the answer was shown.
+    The best score counts only checks made before the answer was shown. Judgements
+    and indicators are recorded, never marked (``marked`` False): they earn no points
+    and count in no total; ``argued`` says whether you argued back against the
+    curators' judgement. :func:`your_judgements` sets your judgements beside theirs.
     """
     import pandas as pd  # noqa: PLC0415
 
     bank = load_bank()
     by_exercise: dict[str, list[Attempt]] = {}
+    argued: set[str] = set()
     for a in open_store().attempts(lesson=lesson):
-        if a.status != "invalid":
+        if a.status == ARGUED:
+            argued.add(a.exercise_id)
+        elif a.status != "invalid":
             by_exercise.setdefault(a.exercise_id, []).append(a)
     rows = []
     for ex in sorted(bank, key=lambda e: (e.lesson, e.number)):
@@ -562,18 +880,43 @@ def progress(lesson: str | None = None) -> pd.DataFrame:
             {
                 "lesson": ex.lesson,
                 "exercise_id": ex.id,
-                "kind": ex.kind_name,
-                "points": ex.points,
+                "kind": ex.kind_name + (" (judgement)" if ex.judgement else ""),
+                "marked": ex.scored,
+                "points": ex.points if ex.scored else 0.0,
                 "attempts": len(tries),
                 "last_status": tries[-1].status if tries else "not tried",
-                "best_score": best,
-                "earned": None if best is None else round(best * ex.points, 2),
+                "best_score": best if ex.scored else None,
+                "earned": None if best is None or not ex.scored else round(best * ex.points, 2),
                 "answer_shown": key_shown(ex, tries),
+                "argued": ex.id in argued,
                 "last_time": tries[-1].time if tries else "",
             }
         )
     frame = pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
     return frame.astype({"best_score": "Float64", "earned": "Float64", "attempts": "int64"})
+
+
+def your_judgements(lesson: str | None = None, store: AnswerStore | None = None) -> pd.DataFrame:
+    """Your judgements beside the curators', item by item (from your first judgement of each).
+
+    One row per thing judged, as the class report counts them (a grid's cells, a
+    choice's options, an indicator's hypothesis): lesson, exercise_id, item, yours,
+    reference (the curators'; empty for indicators, which have none), agree, and
+    the curators' reason; ``argument``: your last argument back, if any.
+    """
+    import pandas as pd  # noqa: PLC0415
+
+    from analogylab.report import judgement_rows  # noqa: PLC0415
+
+    store = store or open_store()
+    frame = store.to_frame(lesson=lesson)
+    frame.insert(0, "student", "you")
+    rows = judgement_rows(frame, load_bank())
+    cols = ["lesson", "exercise_id", "item", "yours", "reference", "agree", "reason", "argument"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    out: pd.DataFrame = rows.rename(columns={"answer": "yours"})[cols].reset_index(drop=True)
+    return out
 
 
 def progress_by_lesson() -> pd.DataFrame:
@@ -583,6 +926,7 @@ def progress_by_lesson() -> pd.DataFrame:
     p = progress()
     if p.empty:
         return pd.DataFrame(columns=["lesson", "title", "tried", "exercises", "earned", "points"])
+    # Judgements and indicators count as tried, and their points (none) in no total.
     bank = load_bank()
     out = (
         p.assign(tried=p.attempts > 0, earned=p.earned.fillna(0))

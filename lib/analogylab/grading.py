@@ -26,7 +26,9 @@ from analogylab.bank import Exercise, Item
 
 __all__ = [
     "EXPECTED",
+    "INDICATOR_MARKS",
     "NOTHING_YET",
+    "OWN_KEY",
     "AnswerFormError",
     "Graded",
     "grade",
@@ -44,7 +46,35 @@ EXPECTED: dict[str, str] = {
     "text": 'your answer as text in quotes, for example `"Because ..."`',
     "grid": "a dict of rows, each a dict from column id to a scale value, for example "
     '`{"row-1": {"col-1": "C"}}`, or a pandas DataFrame with row ids as index',
+    "indicators": 'a list of indicators, each a dict with "text", "against" (a hypothesis id) '
+    'and "by" (a date, "YYYY-MM-DD"), for example `[{"text": "Russia delivers heavy arms '
+    'to the Taliban", "against": "h-flank-hedge", "by": "2019-12-31"}]`; to mark them, the '
+    'same list with "mark" in each, or a list of marks: "happened", "did not happen", '
+    '"cannot tell"',
 }
+
+#: The key of a grid answer that says how the student's own columns came about:
+#: ``{"@own": {label: {"how": "added" | "merged" | "split", "from": [...], "rule": ...}}}``.
+#: No row id can start with "@" (the bank's ids start with a letter or digit).
+OWN_KEY = "@own"
+
+#: How a student marks an indicator against what happened (lesson 06), with the words shown.
+INDICATOR_MARKS: dict[str, str] = {
+    "happened": "happened by the date set",
+    "did-not-happen": "did not happen by then",
+    "cannot-tell": "cannot tell from the record",
+}
+_MARK_WORDS = {
+    **{k: k for k in INDICATOR_MARKS},
+    **{v: k for k, v in INDICATOR_MARKS.items()},
+    "did not happen": "did-not-happen",
+    "did not": "did-not-happen",
+    "not happened": "did-not-happen",
+    "cannot tell": "cannot-tell",
+    "can't tell": "cannot-tell",
+    "cant tell": "cannot-tell",
+}
+_OWN_HOW = ("added", "merged", "split")
 
 
 #: What a widget says when Check is pressed with nothing filled in, by kind.
@@ -56,6 +86,8 @@ NOTHING_YET: dict[str, str] = {
     "numeric": "The answer box is empty: type a number, then press Check.",
     "text": "The answer box is empty: write a few sentences, then press Check.",
     "grid": "No cell is rated yet: choose a rating in every cell, then press Check.",
+    "indicators": "No indicator is written yet: write at least one in the boxes above, "
+    "then press the button.",
 }
 
 
@@ -187,7 +219,7 @@ def _as_number(answer: Any) -> float:
     return value
 
 
-def _as_grid(ex: Exercise, answer: Any, own: Sequence[str] = ()) -> dict[str, dict[str, str]]:
+def _as_grid(ex: Exercise, answer: Any, own: Sequence[str] = ()) -> dict[str, Any]:
     if hasattr(answer, "to_dict") and hasattr(answer, "index") and hasattr(answer, "columns"):
         try:
             frame = answer.to_dict(orient="index")  # a DataFrame: rows are the index
@@ -196,9 +228,13 @@ def _as_grid(ex: Exercise, answer: Any, own: Sequence[str] = ()) -> dict[str, di
         answer = {str(r): {str(c): v for c, v in cols.items()} for r, cols in frame.items()}
     if not isinstance(answer, Mapping):
         raise AnswerFormError(f"got {type(answer).__name__}")
+    how = _own_entry(ex, answer.get(OWN_KEY), own)
+    own = [*own, *(label for label in how if label not in own)]
     scale = {s.lower(): s for s in ex.scale}
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, Any] = {}
     for r, cols in answer.items():
+        if r == OWN_KEY:
+            continue
         row = _as_id(r, ex.rows, "the rows")
         if not isinstance(cols, Mapping):
             raise AnswerFormError(f"row {r!r} should be a dict of column id to value")
@@ -215,6 +251,8 @@ def _as_grid(ex: Exercise, answer: Any, own: Sequence[str] = ()) -> dict[str, di
             out.setdefault(row, {})[col] = scale[text.lower()]
     if not out:
         raise AnswerFormError("no cell is rated yet", NOTHING_YET["grid"])
+    if how:
+        out[OWN_KEY] = how
     columns = [(c.id, c.text) for c in ex.columns] + [(o, o) for o in own]
     missing = [(r, c) for r in ex.rows for c in columns if c[0] not in out.get(r.id, {})]
     if missing:
@@ -226,6 +264,45 @@ def _as_grid(ex: Exercise, answer: Any, own: Sequence[str] = ()) -> dict[str, di
             "at all",
             _missing_cells(missing, len(ex.rows), len(columns)),
         )
+    return out
+
+
+def _own_entry(ex: Exercise, entry: Any, own: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """A grid answer's ``"@own"`` entry, checked: how each column of the student's came about.
+
+    Every column of the student's is in it (a column given only in ``own``: ``added``).
+    """
+    if entry is None:
+        return {str(label): {"how": "added"} for label in own}
+    if not isinstance(entry, Mapping):
+        raise AnswerFormError(
+            f"{OWN_KEY!r} should map each of your own columns to how it came about, for "
+            'example {"My hypothesis": {"how": "added"}}'
+        )
+    known = {c.id for c in ex.columns} | set(own) | {str(k) for k in entry}
+    out: dict[str, dict[str, Any]] = {}
+    for label, given in entry.items():
+        d = dict(given) if isinstance(given, Mapping) else {}
+        kind = str(d.get("how", "added"))
+        if kind not in _OWN_HOW:
+            raise AnswerFormError(
+                f"your column {label!r} says it was {kind!r}; use one of: {', '.join(_OWN_HOW)}"
+            )
+        parents = [str(p) for p in d.get("from", []) or []]
+        wanted = {"merged": 2, "split": 1}.get(kind, 0)
+        if len(parents) != wanted or any(p not in known for p in parents):
+            raise AnswerFormError(
+                f"your column {label!r} is {kind} from {parents!r}; it needs "
+                f"{wanted} column(s) of this grid"
+            )
+        clean: dict[str, Any] = {"how": kind}
+        if parents:
+            clean["from"] = parents
+        if d.get("rule"):
+            clean["rule"] = str(d["rule"])
+        out[str(label)] = clean
+    for label in own:
+        out.setdefault(str(label), {"how": "added"})
     return out
 
 
@@ -250,7 +327,7 @@ def _missing_cells(missing: Sequence[tuple[Item, tuple[str, str]]], rows: int, c
     return "\n".join(lines)
 
 
-def normalise(  # noqa: PLR0911  (one return per kind)
+def normalise(  # noqa: PLR0911, PLR0912  (one return per kind)
     ex: Exercise, answer: Any, own_columns: Sequence[str] = ()
 ) -> Any:
     """Turn an answer into its stored form, or raise AnswerFormError saying why not."""
@@ -289,6 +366,8 @@ def normalise(  # noqa: PLR0911  (one return per kind)
         return answer.strip()
     if ex.kind == "grid":
         return _as_grid(ex, answer, own_columns)
+    if ex.kind == "indicators":
+        return _as_marks(answer) if ex.check else _as_indicators(ex, answer)
     raise AnswerFormError(f"unknown kind {ex.kind!r}")  # pragma: no cover - bank checks kinds
 
 
@@ -325,6 +404,170 @@ def _as_order(ex: Exercise, positions: list[Any]) -> list[str]:
 
 def _id(it: Item) -> str:
     return it.id
+
+
+# --- indicators (Heuer's step 8) ---------------------------------------------------------------
+
+
+def _rows_of(answer: Any) -> list[Any]:
+    """An indicators answer as a list of entries (a DataFrame's rows become dicts)."""
+    if hasattr(answer, "to_dict") and hasattr(answer, "columns"):
+        return list(answer.to_dict(orient="records"))
+    if isinstance(answer, Mapping):
+        return [answer]
+    if isinstance(answer, list | tuple):
+        return list(answer)
+    raise AnswerFormError(f"got {type(answer).__name__}")
+
+
+def _entry(raw: Any, n: int) -> dict[str, Any]:
+    if isinstance(raw, Mapping):
+        return {str(k): v for k, v in raw.items()}
+    if isinstance(raw, list | tuple) and len(raw) in (3, 4):
+        return dict(zip(("text", "against", "by", "mark"), raw, strict=False))
+    raise AnswerFormError(
+        f"indicator {n} is {raw!r}; give a dict with text, against and by",
+        f"Indicator {n} cannot be read.",
+    )
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip()
+
+
+def _end_of(text: str) -> str | None:
+    """A date "YYYY-MM-DD", "YYYY-MM" or "YYYY" as the last day it covers, or None."""
+    import calendar  # noqa: PLC0415
+
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text.strip())
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    mo = int(month) if month else 12
+    if not 1 <= mo <= 12:
+        return None
+    last = calendar.monthrange(year, mo)[1]
+    d = int(day) if day else last
+    if not 1 <= d <= last:
+        return None
+    return f"{year:04d}-{mo:02d}-{d:02d}"
+
+
+def _when(value: Any) -> str | None:
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%d"))
+    return _end_of(str(value))
+
+
+def _as_indicators(ex: Exercise, answer: Any) -> list[dict[str, str]]:
+    """Indicators written: each with its text, the hypothesis it counts against, and by when."""
+    hyps = ex.hypotheses
+    out = []
+    problems: list[tuple[str, str]] = []
+    for n, raw in enumerate(_rows_of(answer), 1):
+        e = _entry(raw, n)
+        text, against, by = e.get("text"), e.get("against"), e.get("by")
+        if all(_blank(v) for v in (text, against, by)):
+            continue  # an empty row of the widget
+        if _blank(text) or len(str(text).split()) < 3:
+            problems.append(
+                (
+                    f"indicator {n} needs a text of a few words (what you would watch for)",
+                    f"Indicator {n}: write what you would watch for, in a few words.",
+                )
+            )
+            continue
+        try:
+            h = _as_id(against, hyps, "the hypotheses") if not _blank(against) else None
+        except AnswerFormError:
+            matches = [it.id for it in hyps if str(against).strip().lower() == it.text.lower()]
+            h = matches[0] if matches else None
+            if h is None:
+                raise
+        if h is None:
+            problems.append(
+                (
+                    f"indicator {n} names no hypothesis it would count against",
+                    f"Indicator {n}: choose the explanation it would count against.",
+                )
+            )
+            continue
+        when = None if _blank(by) else _when(by)
+        if when is None:
+            problems.append(
+                (
+                    f"indicator {n}: 'by' is {by!r}, not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                    (
+                        f"Indicator {n}: give the date by which you would expect to see it, "
+                        "as 2019-12-31 (or 2019-12, or 2019)."
+                    ),
+                )
+            )
+            continue
+        if ex.as_of and when <= ex.as_of:
+            problems.append(
+                (
+                    f"indicator {n}: {when} is not after {ex.as_of}, the date written as of",
+                    (
+                        f"Indicator {n}: the date must come after {ex.as_of}, the day you "
+                        "write them as of."
+                    ),
+                )
+            )
+            continue
+        out.append({"text": " ".join(str(text).split()), "against": h, "by": when})
+    if problems:
+        raise AnswerFormError("; ".join(p for p, _ in problems), " ".join(q for _, q in problems))
+    if not out:
+        raise AnswerFormError("no indicator is written yet", NOTHING_YET["indicators"])
+    least = ex.at_least or 1
+    if len(out) < least:
+        raise AnswerFormError(
+            f"write at least {least} indicators; there {'is' if len(out) == 1 else 'are'} "
+            f"{len(out)}",
+            f"Write at least {least} indicators; you have {len(out)}.",
+        )
+    return out
+
+
+def _as_marks(answer: Any) -> list[dict[str, str]]:
+    """Indicators marked against the record: each entry also has its ``mark``."""
+    out = []
+    unmarked = []
+    for n, raw in enumerate(_rows_of(answer), 1):
+        e = _entry(raw, n)
+        mark = e.get("mark")
+        word = _MARK_WORDS.get(str(mark).strip().lower()) if not _blank(mark) else None
+        if word is None:
+            if not _blank(mark):
+                raise AnswerFormError(
+                    f"indicator {n}: the mark {mark!r} is not one of "
+                    + ", ".join(f'"{k}"' for k in INDICATOR_MARKS),
+                    f"Indicator {n}: choose what happened.",
+                )
+            unmarked.append(n)
+            continue
+        missing = [k for k in ("text", "against", "by") if _blank(e.get(k))]
+        if missing:
+            raise AnswerFormError(f"indicator {n} has no {', '.join(missing)}")
+        out.append(
+            {
+                "text": str(e["text"]),
+                "against": str(e["against"]),
+                "by": str(e["by"]),
+                "mark": word,
+            }
+        )
+    if unmarked:
+        shown = ", ".join(map(str, unmarked))
+        raise AnswerFormError(
+            f"indicator(s) {shown} not marked yet",
+            f"Mark every indicator: {len(unmarked)} still "
+            f"{'says' if len(unmarked) == 1 else 'say'} “not marked” ({shown}).",
+        )
+    if not out:
+        raise AnswerFormError("no indicator is marked yet", NOTHING_YET["indicators"])
+    return out
 
 
 # --- marking, one function per kind ----------------------------------------------------------
@@ -448,6 +691,16 @@ def grid_steps(ex: Exercise, got: str | None, ref: str) -> int | None:
     return 2
 
 
+def _indicators(ex: Exercise, items: list[dict[str, str]]) -> Graded:
+    """Indicators are the student's own: recorded, counted, never marked right or wrong."""
+    if ex.check:
+        happened = sum(it["mark"] == "happened" for it in items)
+        head = f"{len(items)} indicators marked, {happened} happened by the date set"
+    else:
+        head = f"{len(items)} indicators written" + (f" as of {ex.as_of}" if ex.as_of else "")
+    return Graded(True, items, None, None, head, ())
+
+
 _MARKERS = {
     "single": _single,
     "multiple": _multiple,
@@ -456,6 +709,7 @@ _MARKERS = {
     "numeric": _numeric,
     "text": _text,
     "grid": _grid,
+    "indicators": _indicators,
 }
 
 
@@ -482,7 +736,8 @@ def grade(
     if ex.kind == "multiple" and on_screen and not stored:
         return Graded(False, [], problem=NOTHING_YET["multiple"])
     if ex.kind == "grid":
-        return _grid(ex, stored, own_columns)
+        own = [*own_columns, *(k for k in stored.get(OWN_KEY, {}) if k not in own_columns)]
+        return _grid(ex, stored, own)
     marked: Graded = _MARKERS[ex.kind](ex, stored)  # type: ignore[operator]
     return marked
 

@@ -29,9 +29,23 @@ For **judgement items** the page shows the spread of the class's answers beside 
 curators' reference, cell by cell: rating grids (each student's own ratings, their
 first before the reference was shown, beside the reference and its reason) and
 self-assessed short answers (how many ticked each rubric item in their latest
-self-assessment). Issue 14 adds judgement-first answers, weights and indicators: a new
-kind plugs in with :func:`register_judgement`, a function from the exercise and the
-students' answers to :class:`Spread` rows, and the page shows it like the others.
+self-assessment). A kind plugs in with :func:`register_judgement`, a function from the
+exercise and the students' answers to :class:`Spread` rows, and the page shows it like
+the others. Issue 14's pieces are built in:
+
+- **judgement-first exercises** (``judgement: true`` in the bank, of any kind in
+  ``bank.JUDGEMENT_KINDS``): each student's own judgement (their first) counted value by
+  value beside the curators' and its reason: a choice's options, a matching's pairs, a
+  figure's values (a weight, say), a grid's cells; and the **arguments** students wrote
+  back against the curators' judgement (latest per student);
+- **indicators** (Heuer's step 8): per hypothesis, how many students set how many
+  indicators against it, with every indicator listed; once marked against what
+  happened, how many indicators happened, did not, or cannot be told, per hypothesis.
+  There is no reference: the curators have none.
+
+:func:`judgement_rows` gives the same per student, item by item (what ``analogylab
+progress`` shows a student, and ``export --judgements`` and ``merge --judgements``
+write).
 
 ``--anonymous`` (``anonymous=True``) replaces every name by a count, for showing the
 page to the class.
@@ -56,7 +70,7 @@ import mistune
 import pandas as pd
 
 from analogylab.bank import Bank, Exercise
-from analogylab.errors import AnswerStoreError, ReportError
+from analogylab.errors import AnalogylabError, AnswerStoreError, ReportError
 
 __all__ = [
     "GENERATOR",
@@ -65,6 +79,7 @@ __all__ = [
     "Spread",
     "Summariser",
     "class_report",
+    "judgement_rows",
     "register_judgement",
 ]
 
@@ -91,6 +106,7 @@ class Spread:
     counts: Mapping[str, int]
     reference: str | None = None
     reason: str = ""
+    unit: str = "students"  # what the counts count ("indicators" for marked indicators)
 
     @property
     def answered(self) -> int:
@@ -126,25 +142,222 @@ def register_judgement(kind: str, summarise: Summariser, *, which: str = "own") 
     _JUDGEMENTS[kind] = (summarise, which)
 
 
-def _grid_spread(ex: Exercise, answers: Mapping[str, Any]) -> list[Spread]:
-    out = []
-    for row in ex.rows:
-        for col in ex.columns:
-            counts = dict.fromkeys(ex.scale, 0)
-            for answer in answers.values():
-                value = answer.get(row.id, {}).get(col.id) if isinstance(answer, dict) else None
-                if value in counts:
-                    counts[value] += 1
-            out.append(
-                Spread(
-                    ex.id,
-                    f"{row.text} / {col.text}",
-                    counts,
-                    ex.key.get(row.id, {}).get(col.id),
-                    ex.rationale.get(row.id, {}).get(col.id, ""),
-                )
+@dataclass(frozen=True)
+class _Judged:
+    """One thing judged in an exercise: its name, the values it may take, the curators'."""
+
+    key: Any  # how _values finds it in an answer
+    item: str
+    values: tuple[str, ...]
+    reference: str | None = None
+    reason: str = ""
+    unit: str = "students"
+
+
+def _judged(ex: Exercise) -> list[_Judged]:  # noqa: PLR0911  (one return per kind)
+    """What a judgement exercise (or a grid, or indicators) asks the student to judge."""
+    if ex.kind == "grid":
+        return [
+            _Judged(
+                (row.id, col.id),
+                f"{row.text} / {col.text}",
+                tuple(ex.scale),
+                ex.key.get(row.id, {}).get(col.id),
+                ex.rationale.get(row.id, {}).get(col.id, ""),
             )
+            for row in ex.rows
+            for col in ex.columns
+        ]
+    if ex.kind == "single":
+        chosen = next((o for o in ex.options if o.correct), None)
+        return [
+            _Judged(
+                None,
+                "the choice",
+                tuple(_option(o) for o in ex.options),
+                _option(chosen) if chosen else None,
+                chosen.explanation if chosen else "",
+            )
+        ]
+    if ex.kind == "multiple":
+        return [
+            _Judged(
+                o.id,
+                _option(o),
+                ("ticked", "not ticked"),
+                "ticked" if o.correct else "not ticked",
+                o.explanation,
+            )
+            for o in ex.options
+        ]
+    if ex.kind == "matching":
+        right = {r.id: r.text for r in ex.right}
+        return [
+            _Judged(
+                it.id, it.text, tuple(right.values()), right.get(it.match or ""), it.explanation
+            )
+            for it in ex.left
+        ]
+    if ex.kind == "numeric":
+        figure = ex.value if ex.value is not None else ex.low
+        return [
+            _Judged(
+                None,
+                f"the figure{f' ({ex.unit})' if ex.unit else ''}",
+                (),
+                None if figure is None else f"{figure:g}",
+                ex.explanations.get("correct", ""),
+            )
+        ]
+    if ex.kind == "indicators":
+        names = _indicator_names(ex)
+        if ex.check:
+            marks = ("happened", "did not happen", "cannot tell")
+            return [_Judged(h, text, marks, unit="indicators") for h, text in names.items()]
+        counts = ("none", "1", "2", "3 or more")
+        return [_Judged(h, text, counts) for h, text in names.items()]
+    return []
+
+
+def _option(o: Any) -> str:
+    return f"{o.id}) {o.text}" if len(o.id) <= 2 else str(o.text)
+
+
+def _indicator_names(ex: Exercise) -> dict[str, str]:
+    """The hypotheses an indicators exercise names (a marking step: those of its writer)."""
+    if ex.check:
+        from analogylab.exercises import get_exercise  # noqa: PLC0415
+
+        try:
+            ex = get_exercise(ex.check)
+        except AnalogylabError:
+            return {}
+    return {h.id: h.text for h in ex.hypotheses}
+
+
+_MARK_SHOWN = {
+    "happened": "happened",
+    "did-not-happen": "did not happen",
+    "cannot-tell": "cannot tell",
+}
+
+
+def _values(ex: Exercise, j: _Judged, answer: Any) -> Counter[str]:  # noqa: PLR0912
+    """What one student's answer gives for one thing judged (a count per value)."""
+    out: Counter[str] = Counter()
+    if ex.kind == "grid" and isinstance(answer, dict):
+        row, col = j.key
+        value = answer.get(row, {}).get(col) if isinstance(answer.get(row), dict) else None
+        if value in j.values:
+            out[value] += 1
+    elif ex.kind == "single" and isinstance(answer, str):
+        opts = {o.id: o for o in ex.options}
+        if answer in opts:
+            out[_option(opts[answer])] += 1
+    elif ex.kind == "multiple" and isinstance(answer, list):
+        out["ticked" if j.key in answer else "not ticked"] += 1
+    elif ex.kind == "matching" and isinstance(answer, dict):
+        right = {r.id: r.text for r in ex.right}
+        if answer.get(j.key) in right:
+            out[right[answer[j.key]]] += 1
+    elif ex.kind == "numeric" and isinstance(answer, int | float) and not isinstance(answer, bool):
+        out[f"{answer:g}"] += 1
+    elif ex.kind == "indicators" and isinstance(answer, list):
+        mine = [a for a in answer if isinstance(a, dict) and a.get("against") == j.key]
+        if ex.check:
+            for a in mine:
+                shown = _MARK_SHOWN.get(str(a.get("mark")))
+                if shown:
+                    out[shown] += 1
+        else:
+            n = len(mine)
+            out["none" if n == 0 else "3 or more" if n >= 3 else str(n)] += 1
     return out
+
+
+def _spreads(ex: Exercise, answers: Mapping[str, Any]) -> list[Spread]:
+    """The class's answers counted value by value, for every thing judged."""
+    out = []
+    for j in _judged(ex):
+        counts: Counter[str] = Counter()
+        for answer in answers.values():
+            counts.update(_values(ex, j, answer))
+        values = list(j.values)
+        if not values:  # numbers: the values given, in order, and the curators'
+            given = {*counts, *([j.reference] if j.reference is not None else [])}
+            values = sorted(given, key=float)
+        ordered = {v: counts.get(v, 0) for v in values}
+        out.append(Spread(ex.id, j.item, ordered, j.reference, j.reason, j.unit))
+    return out
+
+
+def _grid_spread(ex: Exercise, answers: Mapping[str, Any]) -> list[Spread]:
+    return _spreads(ex, answers)
+
+
+def judgement_rows(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
+    """Each student's judgements beside the curators', one row per thing judged.
+
+    ``answers``: a merged table (``analogylab merge``; a ``student`` column, one row
+    per attempt, oldest first). For every judgement exercise (``judgement: true``),
+    rating grid and indicators exercise a student answered: student, lesson,
+    exercise_id, item, answer (the student's own judgement: their first, before the
+    curators' was shown; for indicators, their latest), reference (the curators';
+    None where there is none), agree (None without a reference), reason (the
+    curators'), and argument (the student's last argument back, if any).
+    """
+    cols = ["student", "lesson", "exercise_id", "item", "answer", "reference", "agree"]
+    cols += ["reason", "argument"]
+    rows: list[dict[str, Any]] = []
+    table = answers.assign(student=answers["student"].astype(str))
+    if "attempt_id" in table:
+        table = table.assign(_n=pd.to_numeric(table["attempt_id"], errors="coerce"))
+        table = table.sort_values(["student", "time", "_n"], kind="stable")
+    for (student, ex_id), mine in table.groupby(["student", "exercise_id"], sort=True):
+        ex = bank.exercises.get(str(ex_id))
+        if ex is None or not (ex.judgement or ex.kind in {"grid", "indicators"}):
+            continue
+        statuses = list(mine["status"])
+        argued = [
+            _answer(a) for a, st in zip(mine["answer"], statuses, strict=True) if st == "argued"
+        ]
+        counted = [
+            (_answer(a), _is_true(r))
+            for a, r, st in zip(mine["answer"], mine["revealed"], statuses, strict=True)
+            if st not in {"invalid", "argued"}
+        ]
+        if not counted:
+            continue
+        if ex.kind == "indicators":
+            answer = counted[-1][0]
+        else:
+            own = [a for a, revealed in counted if not revealed]
+            if not own:
+                continue
+            answer = own[0]
+        argument = ""
+        if argued and isinstance(argued[-1], dict):
+            argument = str(argued[-1].get("argument", ""))
+        for j in _judged(ex):
+            got = _values(ex, j, answer)
+            shown = "; ".join(
+                f"{v} {n}" if n > 1 or j.unit != "students" else v for v, n in got.items()
+            )
+            value = shown if got else None
+            rows.append(
+                {
+                    "student": student,
+                    "lesson": ex.lesson,
+                    "exercise_id": ex.id,
+                    "item": j.item,
+                    "answer": value,
+                    "reference": j.reference,
+                    "agree": None if j.reference is None or value is None else value == j.reference,
+                    "reason": j.reason,
+                    "argument": argument,
+                }
+            )
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _rubric_spread(ex: Exercise, answers: Mapping[str, Any]) -> list[Spread]:
@@ -164,6 +377,7 @@ def _rubric_spread(ex: Exercise, answers: Mapping[str, Any]) -> list[Spread]:
 
 register_judgement("grid", _grid_spread, which="own")
 register_judgement("text", _rubric_spread, which="latest")
+register_judgement("indicators", _spreads, which="latest")
 
 
 # --- reading the answers ----------------------------------------------------------------
@@ -266,6 +480,9 @@ class ExerciseFigures:
     wrong: list[tuple[str, int, str]] = field(default_factory=list)  # choice, students, why
     spreads: list[Spread] = field(default_factory=list)
     in_bank: bool = True
+    judgement: bool = False  # recorded, not marked (judgement-first, indicators)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # student, what they wrote
+    texts_title: str = ""  # what the texts are ("arguments back", "indicators written")
 
 
 def _known(value: Any) -> bool:
@@ -302,6 +519,7 @@ def _summarise(
     lesson: str,
     kind: str,
     top: int,
+    arguments: Mapping[str, str] | None = None,
 ) -> ExerciseFigures:
     """The figures of one exercise from each student's counted attempts, oldest first."""
     out = ExerciseFigures(
@@ -310,7 +528,11 @@ def _summarise(
         ex.title if ex is not None else "",
         ex.kind if ex is not None else kind,
         in_bank=ex is not None,
+        judgement=ex is not None and not ex.scored,
     )
+    if ex is not None and ex.judgement:
+        out.texts = sorted((arguments or {}).items())
+        out.texts_title = "arguments back against the curators' judgement"
     if not tries:
         return out
     out.tried = len(tries)
@@ -329,7 +551,9 @@ def _summarise(
     if ex is None:
         return out
     answers = {s: [_answer(t.answer) for t in mine] for s, mine in tries.items()}
-    if ex.kind in _JUDGEMENTS:
+    if ex.judgement:
+        out.spreads = _spreads(ex, _own_answers(answers, tries))
+    elif ex.kind in _JUDGEMENTS:
         summarise, which = _JUDGEMENTS[ex.kind]
         chosen = {}
         for s, mine in tries.items():
@@ -339,7 +563,35 @@ def _summarise(
             elif own:
                 chosen[s] = own[0]
         out.spreads = summarise(ex, chosen)
-    out.wrong = _wrong_choices(ex, answers)[:top]
+    if ex.kind == "indicators" and not ex.check:
+        out.texts = _indicator_texts(ex, answers)
+        out.texts_title = "indicators written (each student's latest list)"
+    if ex.scored:
+        out.wrong = _wrong_choices(ex, answers)[:top]
+    return out
+
+
+def _own_answers(
+    answers: Mapping[str, list[Any]], tries: Mapping[str, list[_Try]]
+) -> dict[str, Any]:
+    """Each student's own answer: their first counted one made before the reference was shown."""
+    own = {}
+    for s, mine in tries.items():
+        first = [a for a, t in zip(answers[s], mine, strict=True) if not t.revealed]
+        if first:
+            own[s] = first[0]
+    return own
+
+
+def _indicator_texts(ex: Exercise, answers: Mapping[str, list[Any]]) -> list[tuple[str, str]]:
+    """Every indicator in each student's latest list, in words."""
+    names = _indicator_names(ex)
+    out = []
+    for s, given in sorted(answers.items()):
+        for it in given[-1] if isinstance(given[-1], list) else []:
+            if isinstance(it, dict):
+                h = names.get(str(it.get("against")), str(it.get("against")))
+                out.append((s, f"{it.get('text')} (against: {h}; by {it.get('by')})"))
     return out
 
 
@@ -403,7 +655,8 @@ class ClassReport:
     first_right, right_in_end, attempts_median, attempts_most, best_score);
     ``wrong_choices`` one row per wrong choice made (exercise_id, choice, students,
     explanation); ``spreads`` one row per judged cell (exercise_id, item, reference,
-    answered, agree, and a column per value); ``not_started`` one row per lesson and
+    answered, agree, unit (what the counts count: students, or indicators), and a
+    column per value); ``not_started`` one row per lesson and
     student who has not started it (the student column is empty when anonymous).
     """
 
@@ -452,8 +705,9 @@ class ClassReport:
         records = []
         for r in self.rows:
             for s in r.spreads:
-                base = {"exercise_id": s.exercise_id, "item": s.item, "reference": s.reference}
-                records.append({**base, "answered": s.answered, "agree": s.agree, **s.counts})
+                base: dict[str, Any] = {"exercise_id": s.exercise_id, "item": s.item}
+                base |= {"reference": s.reference, "answered": s.answered, "agree": s.agree}
+                records.append({**base, "unit": s.unit, **s.counts})
         return pd.DataFrame(records)
 
     @property
@@ -562,12 +816,18 @@ def class_report(
         table = table.sort_values(["student", "time", "_n"], kind="stable")
     started: dict[str, set[str]] = {}
     tries: dict[str, dict[str, list[_Try]]] = {}
+    arguments: dict[str, dict[str, str]] = {}  # exercise -> student -> latest argument
     seen: dict[str, tuple[str, str]] = {}  # exercise -> (lesson, kind), as the answers say
     cols = ["student", "lesson", "exercise_id", "kind", "status", "correct", "score"]
     records = table[[*cols, "revealed", "answer"]].itertuples(index=False, name=None)
     for student, lesson, ex_id, kind, status, correct, score, revealed, answer in records:
         started.setdefault(lesson, set()).add(student)
         if status == "invalid":
+            continue
+        if status == "argued":
+            said = _answer(answer)
+            if isinstance(said, dict) and str(said.get("argument", "")).strip():
+                arguments.setdefault(str(ex_id), {})[student] = str(said["argument"])
             continue
         seen.setdefault(str(ex_id), (lesson, str(kind)))
         attempt = _Try(
@@ -583,7 +843,17 @@ def class_report(
     rows: list[ExerciseFigures] = []
     for ex in bank:
         mine = tries.pop(ex.id, {})
-        rows.append(_summarise(ex, mine, ex_id=ex.id, lesson=ex.lesson, kind=ex.kind, top=top))
+        rows.append(
+            _summarise(
+                ex,
+                mine,
+                ex_id=ex.id,
+                lesson=ex.lesson,
+                kind=ex.kind,
+                top=top,
+                arguments=arguments.get(ex.id),
+            )
+        )
     for ex_id, mine in tries.items():  # answers to exercises this bank does not have
         lesson, kind = seen[ex_id]
         rows.append(_summarise(None, mine, ex_id=ex_id, lesson=lesson, kind=kind, top=top))

@@ -55,7 +55,11 @@ def _kind(kind: str) -> str:
 
 def _chart(lesson: str, rows: list[ExerciseFigures]) -> str:
     """Right first time and right in the end, as shares of those who tried, per exercise."""
-    marked = [r for r in rows if r.first_right is not None or (r.tried == 0 and r.kind != "text")]
+    marked = [
+        r
+        for r in rows
+        if r.first_right is not None or (r.tried == 0 and r.kind != "text" and not r.judgement)
+    ]
     if not marked:
         return ""
     plot = _WIDTH - _LABEL - 90
@@ -201,14 +205,17 @@ def _spread_table(r: ExerciseFigures) -> str:
         head += '<th scope="col">reference</th><th scope="col" class="num">agree</th>'
         head += '<th scope="col">the reference\'s reason</th>'
     body = "".join(_spread_row(s, values, has_reference=has_reference) for s in r.spreads)
-    what = (
-        "own answers (before the reference was shown) beside the curators' reference"
-        if has_reference
-        else "answers"
-    )
+    if r.judgement and has_reference:
+        what = "own judgements (each student's first, before the curators' was shown) beside "
+        what += "the curators' judgement"
+    elif has_reference:
+        what = "own answers (before the reference was shown) beside the curators' reference"
+    else:
+        what = "answers"
+    units = sorted({sp.unit for sp in r.spreads})
     return (
         f'<div class="table-wrap"><table class="spread"><caption>{_e(r.exercise_id)}: the '
-        f"spread of the class's {what}, item by item (students)</caption>"
+        f"spread of the class's {what}, item by item ({_e(', '.join(units))})</caption>"
         f'<thead><tr><th scope="col">item</th>{head}</tr></thead><tbody>{body}</tbody></table>'
         "</div>\n"
     )
@@ -229,6 +236,26 @@ def _spread_row(s: Spread, values: list[str], *, has_reference: bool) -> str:
             f'<td class="num">{agree}</td><td>{markdown(s.reason) if s.reason else "–"}</td>'
         )
     return f'<tr><th scope="row">{_e(s.item)}</th>{"".join(cells)}{tail}</tr>'
+
+
+def _texts_table(r: ExerciseFigures, *, anonymous: bool) -> str:
+    """What students wrote (arguments back, indicators), folded; no names when anonymous."""
+    if not r.texts:
+        return ""
+    who = "" if anonymous else '<th scope="col">student</th>'
+    rows = "".join(
+        "<tr>"
+        + ("" if anonymous else f'<th scope="row">{_e(name)}</th>')
+        + f"<td>{_e(text)}</td></tr>"
+        for name, text in r.texts
+    )
+    return (
+        f"<details><summary>{_e(r.exercise_id)}: the {_e(r.texts_title)} ({len(r.texts)})"
+        f'</summary><div class="table-wrap"><table><caption>{_e(r.exercise_id)}: the '
+        f"{_e(r.texts_title)}</caption><thead><tr>{who}"
+        f'<th scope="col">what they wrote</th></tr></thead><tbody>{rows}</tbody></table></div>'
+        "</details>\n"
+    )
 
 
 def _not_started(report: ClassReport, lesson: str) -> str:
@@ -261,8 +288,11 @@ explanation the exercise showed them for it.</dd>
 <dt>spreads</dt><dd>for judgement items, the class's answers counted value by value: for a
 rating grid each student's own ratings (their first, before the reference was shown) beside
 the curators' reference and its reason; for a short answer, how many ticked each rubric item
-when they assessed themselves. The reference is a judgement too: a class that differs from
-it may have a case.</dd>
+when they assessed themselves; for a judgement-first exercise (recorded, never marked) each
+student's own judgement beside the curators' and its reason, and the arguments students wrote
+back; for indicators (Heuer's step 8) how many each student set against each explanation, and,
+once marked against what happened, how many happened. The reference is a judgement too: a
+class that differs from it may have a case.</dd>
 </dl>
 """
 
@@ -296,7 +326,9 @@ def body(report: ClassReport) -> str:
         out.append(_figures(lesson, title, rows))
         out.append("<h3>Who has not started</h3>\n" + _not_started(report, lesson))
         for r in rows:
-            detail = _wrong_table(r) + _spread_table(r)
+            detail = (
+                _wrong_table(r) + _spread_table(r) + _texts_table(r, anonymous=report.anonymous)
+            )
             if detail:
                 out.append(
                     f'<h3 id="{_e(r.exercise_id)}">{_e(r.exercise_id)}'

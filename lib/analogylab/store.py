@@ -84,9 +84,15 @@ STATUSES: Final[tuple[str, ...]] = (
     "incorrect",
     "self-assessed",
     "answered",
+    "judgement",
+    "argued",
     "invalid",
 )
-"""The statuses an attempt may have; ``invalid`` attempts are not counted."""
+"""The statuses an attempt may have; ``invalid`` attempts are not counted.
+
+``judgement``: a judgement (or a list of indicators) recorded, never marked;
+``argued``: an argument back against the curators' judgement, kept with it.
+"""
 
 EXPORT_FORMATS: Final[tuple[str, ...]] = ("csv", "json")
 """The formats ``export_answers`` writes and ``merge_exports`` reads."""

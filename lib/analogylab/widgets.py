@@ -611,17 +611,30 @@ class Waiting(AnalogylabError):  # noqa: N818  (not an error: a prompt to the st
     """Nothing to draw yet, for a reason the student acts on (say, no ratings checked)."""
 
 
-def _exercise_answer(widget: Any) -> Any:
-    """The last ratings the student checked in this grid exercise, or None."""
+def _exercise_answer(widget: Any, *, own: bool = False) -> Any:
+    """The last ratings the student checked in this grid exercise, or None.
+
+    ``own``: with the columns the student added, merged or split (and its ``"@own"``
+    entry, which says how); else only the exercise's own columns (the hindsight chart's).
+    """
     from analogylab.exercises import last_answer  # noqa: PLC0415
+    from analogylab.grading import OWN_KEY  # noqa: PLC0415
 
     answer = last_answer(widget.exercise.id, store=widget.store)
     if not isinstance(answer, dict):
         return None
-    # Columns the student added (their own hypotheses) are not drawn here yet: keep the
-    # exercise's own columns, which the chart and the reference share.
     columns = {c.id for c in widget.exercise.columns}
-    return {r: {c: v for c, v in cols.items() if c in columns} for r, cols in answer.items()}
+    if own:  # a column the answer does not say how it came about: one the student added
+        how = dict(answer.get(OWN_KEY) or {})
+        for r, cols in answer.items():
+            if r != OWN_KEY and isinstance(cols, dict):
+                how.update({c: {"how": "added"} for c in cols if c not in columns and c not in how})
+        return {**answer, OWN_KEY: how} if how else answer
+    return {
+        r: {c: v for c, v in cols.items() if c in columns}
+        for r, cols in answer.items()
+        if r != OWN_KEY
+    }
 
 
 def _grid(exercise_id: str | None, exercise: Any, what: str) -> tuple[Any, bool]:
@@ -659,11 +672,14 @@ def _checkbox(description: str) -> ipw.Checkbox:
     )
 
 
-def _students(whose: str, grid: Any, own: bool, what: str) -> Any:
-    """The ratings to draw: None for the reference, else the student's last checked ones."""
+def _students(whose: str, grid: Any, own: bool, what: str, *, columns: bool = False) -> Any:
+    """The ratings to draw: None for the reference, else the student's last checked ones.
+
+    ``columns``: with the student's own hypotheses (see :func:`_exercise_answer`).
+    """
     if whose != "yours":
         return None
-    ratings = _exercise_answer(grid)
+    ratings = _exercise_answer(grid, own=columns)
     if ratings is None:
         where = " above" if own else " earlier on the page"
         raise Waiting(_WAIT.format(where=where, what=what))
@@ -693,6 +709,70 @@ _WAIT = (
 )
 
 
+def _heuer_notes() -> ipw.HTML:
+    """Where the package is narrower than Heuer, or simplifies him: folded, and never redrawn."""
+    from analogylab.analysis import HEUER_NOTES  # noqa: PLC0415
+
+    keys = ("diagnostic", "scoring", "weights", "dropping", "reconsider", "sensitivity")
+    body = "".join(f"<p>{html.escape(HEUER_NOTES[k])}</p>" for k in keys)
+    note = ipw.HTML(
+        '<details class="analogylab-heuer"><summary>Where this tool is narrower than Heuer, '
+        f"or simplifies him</summary>{body}</details>"
+    )
+    note.add_class("analogylab-heuer-notes")
+    return note
+
+
+def _own_notes(m: pd.DataFrame, ds: Dataset) -> list[str]:
+    """What the matrix says about the student's own hypotheses, and what they replace."""
+    from analogylab import analysis  # noqa: PLC0415
+
+    own = analysis.own_hypotheses(m)
+    if not own:
+        return []
+    names = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["label"], strict=True))
+    parts = [f"“{label}” ({o.describe(names)})" for label, o in own.items()]
+    out = [
+        _note(
+            "Your own hypotheses: "
+            + "; ".join(parts)
+            + ". They are scored by the same rules as the others and compared with nothing: "
+            "the curators have no ratings for them."
+        )
+    ]
+    replaced = m.attrs.get("replaced", {})
+    if replaced:
+        out.append(
+            _note(
+                "Left out of this matrix, because your hypotheses take their place: "
+                + "; ".join(
+                    f"“{names.get(h, h)}” (by “{'”, “'.join(by)}”)" for h, by in replaced.items()
+                )
+                + ". Your ratings of them stay in your grid."
+            )
+        )
+    return out
+
+
+def _dropped_notes(pruned: Any, ds: Dataset) -> list[str]:
+    """The items left out as not diagnostic, each with why, and what leaving them out did."""
+    out = [_note(" ".join(pruned.sentences()))]
+    if not pruned.dropped.empty:
+        out.append(
+            _html_table(
+                pruned.dropped[["evidence_id", "ratings", "why", "heuer"]],
+                "Left out (Heuer's step 4): the items that give every hypothesis the same "
+                "points, with why, and where Heuer's wider notion would still see a difference",
+                ds,
+                evidence_id="Item left out",
+                ratings="Its ratings, hypothesis by hypothesis",
+                why="Why it is left out",
+                heuer="In Heuer's wider sense",
+            )
+        )
+    return out
+
+
 def ach_explorer(
     ds: Dataset, case: str, exercise_id: str | None = None, *, exercise: Any = None
 ) -> Explorer:
@@ -704,33 +784,56 @@ def ach_explorer(
     switches to the reference ratings, and under the student's matrix a table
     lists where they differ from the reference, with its reasons. "Weighted"
     multiplies each item by its credibility x relevance.
+
+    The student's own hypotheses (a grid made with ``add_columns=True``: added,
+    merged or split) are columns of their matrix, headed by their labels, marked as
+    theirs and scored like the others; a merge or a split takes the place of the
+    hypotheses it replaces. "Leave out the items that do not tell them apart"
+    (Heuer's step 4) drops the non-diagnostic items, lists them with why, and
+    rescores. A folded note says where the tool is narrower than Heuer or
+    simplifies him (``analysis.HEUER_NOTES``).
     """
     from analogylab import analysis  # noqa: PLC0415
 
     _case_or_first(ds, case)
     grid, own = _grid(exercise_id, exercise, "matrix of competing hypotheses")
     controls: dict[str, ipw.Widget] = {
-        "weighted": _checkbox("Weighted (credibility x relevance of each item)")
+        "weighted": _checkbox("Weighted (credibility x relevance of each item)"),
+        "drop": _checkbox("Leave out the items that do not tell the hypotheses apart (step 4)"),
     }
     if grid is not None:
         controls = {"whose": _whose_toggle(), **controls}
     labels = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["label"], strict=True))
 
-    def draw(weighted: bool, whose: str = "reference") -> Any:
-        ratings = _students(whose, grid, own, "matrix")
-        who = None if ratings is None else "your ratings"
-        table = charts.ach_matrix(ds, case, ratings=ratings, weighted=weighted, whose=who)
+    def draw(weighted: bool, drop: bool, whose: str = "reference") -> Any:
+        answer = _students(whose, grid, own, "matrix", columns=True)
+        ratings = None if answer is None else analysis.reconsidered(answer)
+        who = "the reference ratings" if ratings is None else "your ratings"
+        shown, extras = ratings, []
+        if drop:
+            base = analysis.rating_matrix(ds, case) if ratings is None else ratings
+            pruned = analysis.drop_non_diagnostic(
+                base, ds.evidence, weighted=weighted, names=labels
+            )
+            if pruned.after is None:
+                raise Waiting(" ".join(pruned.sentences()))
+            shown, who = pruned.kept, f"{who}, without the items that do not tell them apart"
+            extras += _dropped_notes(pruned, ds)
+        table = charts.ach_matrix(ds, case, ratings=shown, weighted=weighted, whose=who)
         m = table.matrix
+        mine = analysis.own_hypotheses(m)
         scores = table.scores.copy()  # as the table counted them
-        scores.insert(1, "label", scores["hypothesis_id"].map(labels))
+        scores.insert(1, "label", [labels.get(h, h) for h in scores["hypothesis_id"]])
+        scores["whose"] = [
+            mine[h].describe(labels) if h in mine else "" for h in scores["hypothesis_id"]
+        ]
         diag = analysis.diagnosticity(m)
         loo = analysis.leave_one_out(m, ds.evidence, weighted=weighted)
         movers = loo[loo["order_changed"]]
-        extras: list[str] = [
+        shown_scores = ["rank", "label", "inconsistency", "weighted", "consistent", "applicable"]
+        extras = [
             _html_table(
-                scores[
-                    ["rank", "label", "inconsistency", "weighted", "consistent", "applicable"]
-                ].round(2),
+                scores[shown_scores + (["whose"] if mine else [])].round(2),
                 "Scores (rank 1 = least inconsistent; 'consistent' is shown, never scored)",
                 ds,
                 label="Hypothesis",
@@ -738,7 +841,10 @@ def ach_explorer(
                 weighted="Weighted inconsistency",
                 consistent="Consistent items (C or CC)",
                 applicable="Items that bear on it (not NA)",
+                whose="Yours?",
             ),
+            *_own_notes(ratings if ratings is not None else m, ds),
+            *extras,
             _html_table(_diagnostic_rows(m, diag), _DIAGNOSTIC, ds)
             if diag["diagnostic"].any()
             else _note("No item tells the hypotheses apart: each gives them all the same score."),
@@ -755,7 +861,7 @@ def ach_explorer(
             ),
         ]
         if whose == "yours":
-            cmp = analysis.compare_ratings(ratings, ds.ratings)
+            cmp = analysis.compare_ratings(answer, ds.ratings)
             differ = cmp[~cmp["agree"]]
             extras.append(
                 _note(
@@ -778,13 +884,19 @@ def ach_explorer(
                 )
         return table, tuple(extras)
 
+    heuer = _heuer_notes()
+
+    def arrange(c: dict[str, ipw.Widget]) -> list[ipw.Widget]:
+        return [*c.values(), heuer]
+
     ex = Explorer(
         "Competing hypotheses",
-        "Switch between your ratings and the reference, and try the weighted score; "
-        "the tables under the matrix follow.",
+        "Switch between your ratings and the reference, try the weighted score, and leave "
+        "out what does not tell the hypotheses apart; the tables under the matrix follow.",
         controls,
         draw,
         above=[grid] if own else [],
+        arrange=arrange,
     )
     if grid is not None:
         _follow(ex, grid)
@@ -821,7 +933,8 @@ def hindsight_explorer(
 
     ex = Explorer(
         "Hindsight",
-        "What each explanation would have led you to expect, against what happened.",
+        "What each explanation would have led you to expect, against what happened. The "
+        "curators wrote those expectations after the events, in hindsight.",
         controls,
         draw,
         above=[grid] if own else [],
