@@ -17,6 +17,7 @@ import html
 
 from analogylab._version import __version__
 from analogylab.bank import KINDS
+from analogylab.page_style import PAGE_CSS
 from analogylab.report import GENERATOR, ClassReport, ExerciseFigures, Spread, markdown
 
 __all__ = ["body", "page"]
@@ -363,10 +364,6 @@ def _overview(report: ClassReport) -> str:
 
 def page(report: ClassReport) -> str:
     """The whole page: one inline stylesheet, landmarks, no script and nothing remote."""
-    # The reader edition's stylesheet, so that the two look alike. Imported here, not at
-    # the top: reader.py loads nbformat (a second or more), which body() does not need.
-    from analogylab.reader import _CSS as READER_CSS  # noqa: PLC0415
-
     links = "".join(
         f'<li><a href="#lesson-{_e(lesson)}">Lesson {_e(lesson)}</a></li>'
         for lesson in report.not_started_by_lesson
@@ -376,7 +373,7 @@ def page(report: ClassReport) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="{GENERATOR} {_e(__version__)}">\n'
         "<title>Class report: test a historical analogy with evidence</title>\n"
-        f"<style>{READER_CSS}{_CSS}</style>\n</head>\n<body>\n"
+        f"<style>{PAGE_CSS}{_CSS}</style>\n</head>\n<body>\n"
         '<a class="skip" href="#main">Skip to the content</a>\n'
         '<header>\n<p class="site">Test a historical analogy with evidence: the class report'
         f'</p>\n<nav aria-label="Lessons"><ul>{links}</ul></nav>\n</header>\n'
