@@ -123,3 +123,18 @@ def test_lesson_sources_adds_the_exercises_sources(ds: Dataset) -> None:
             assert f"[{s}]" in text
     with pytest.raises(KeyError, match="no source_id 'nobody-2020'"):
         analogylab.lesson_sources(ds, "00", ["nobody-2020"])
+
+
+_CUT_CELL = re.compile(r"<t[dh]\b[^>]*>([^<]*?)(?:\.\.\.|…)</t[dh]>")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_no_stored_table_cuts_its_text(path: Path) -> None:
+    """Issue 18: the tables students read show whole cells (pandas cuts at 50 characters)."""
+    cut: list[str] = []
+    for i, cell in enumerate(cells(path)):
+        for out in cell.get("outputs", []):
+            page = out.get("data", {}).get("text/html", "")
+            page = "".join(page) if isinstance(page, list) else page
+            cut += [f"cell {i}: {m.group(1)[-40:]}..." for m in _CUT_CELL.finditer(page)]
+    assert not cut, f"{path.name}: table cells cut short (show them with show_table): {cut[:5]}"
