@@ -615,3 +615,35 @@ def test_indicators_are_tallied_per_hypothesis_in_lesson_06s_terms() -> None:
     assert t["against"].to_dict() == {"h1": 1, "h2": 2, "h3": 0, "h9": 0}
     assert t["rank"].to_dict() == {"h1": 3, "h2": 4, "h3": 1, "h9": 1}
     assert t.at["h3", "written"] == 0  # its 0 means nothing: no indicator could count
+
+
+def test_reference_matrices_follow_a_table_edited_in_place() -> None:
+    """The memo behind rating_matrix and milestones never gives a stale matrix."""
+    ds = analogylab.load_dataset()  # a dataset of its own: this test edits it
+    case = "russia-taliban-2018"
+    first = analysis.rating_matrix(ds, case)
+    again = analysis.rating_matrix(ds, case)
+    assert again.equals(first) and again is not first
+    again.iloc[0, 0] = "II"  # a caller's change to its copy stays in its copy
+    assert analysis.rating_matrix(ds, case).equals(first)
+    row = ds.ratings.index[
+        (ds.ratings["evidence_id"] == first.index[0])
+        & (ds.ratings["hypothesis_id"] == first.columns[0])
+    ][0]
+    new = "II" if first.iloc[0, 0] != "II" else "CC"
+    ds.ratings.loc[row, "rating"] = new  # as a student might, in a lesson
+    assert analysis.rating_matrix(ds, case).iloc[0, 0] == new
+    assert dict(analysis.rating_matrix(ds, case).attrs["rationale"]) == dict(
+        first.attrs["rationale"]
+    )
+    before = analysis.milestones(ds, case)
+    ds.milestones.loc[ds.milestones.index[0], "rating"] = "NA"
+    after = analysis.milestones(ds, case)
+    assert (after["rating"] == "NA").sum() == (before["rating"] == "NA").sum() + (
+        before.loc[
+            (before["event_id"] == ds.milestones.iloc[0]["event_id"])
+            & (before["hypothesis_id"] == ds.milestones.iloc[0]["hypothesis_id"]),
+            "rating",
+        ].iloc[0]
+        != "NA"
+    )

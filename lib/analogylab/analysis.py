@@ -41,7 +41,8 @@ in sentences the lessons and the explorers show.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import weakref
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,7 @@ __all__ = [
     "AnalysisError",
     "OwnHypothesis",
     "Pruned",
+    "Reasons",
     "add_hypothesis",
     "analogy_strength",
     "as_matrix",
@@ -493,6 +495,39 @@ def _score_at(rest_w: float, rest_wp: float, p: float, x: float) -> float:
 # --- Analysis of Competing Hypotheses ----------------------------------------------------
 
 
+# --- memo of the reference matrices ----------------------------------------------------------
+#
+# An explorer redraws its matrix on every control change, and building the reference
+# matrix (with the completeness check ``analogylab validate`` also makes) is most of a
+# redraw. The memo keeps the last result per dataset object and case, and gives it again
+# only while that object's tables read are unchanged, by content (a hash of every cell):
+# a table edited in place in a lesson is seen at the next call.
+_MEMO: dict[tuple[str, int, str], tuple[Any, tuple[Any, ...], pd.DataFrame]] = {}
+_MEMO_MAX = 64
+
+
+def _content(ds: Dataset, tables: tuple[str, ...]) -> tuple[Any, ...]:
+    """What the tables hold, as a key: their columns and a hash of every cell and index."""
+    return tuple(
+        (tuple(map(str, ds[t].columns)), int(pd.util.hash_pandas_object(ds[t], index=True).sum()))
+        for t in tables
+    )
+
+
+def _memo(what: str, ds: Dataset, case: str, tables: tuple[str, ...], make: Any) -> pd.DataFrame:
+    """``make()``, or a copy of its last result here while the tables it reads are unchanged."""
+    key = (what, id(ds), case)
+    content = _content(ds, tables)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0]() is ds and hit[1] == content:
+        return hit[2].copy(deep=True)
+    made: pd.DataFrame = make()
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = (weakref.ref(ds), content, made.copy(deep=True))
+    return made
+
+
 def rating_matrix(ds: Dataset, case: str) -> pd.DataFrame:
     """The reference ratings of a case: evidence down (by date), hypotheses across.
 
@@ -501,6 +536,11 @@ def rating_matrix(ds: Dataset, case: str) -> pd.DataFrame:
     rated on some evidence x hypothesis pairs but not all is refused
     (IncompleteDataError, the line ``analogylab validate`` prints).
     """
+    tables = ("cases", "hypotheses", "evidence", "ratings")
+    return _memo("ratings", ds, case, tables, lambda: _rating_matrix(ds, case))
+
+
+def _rating_matrix(ds: Dataset, case: str) -> pd.DataFrame:
     _check_case(ds, case)
     hyps = ds.hypotheses[ds.hypotheses.case_id == case].hypothesis_id.tolist()
     ev = ds.evidence[ds.evidence.case_id == case].sort_values("date", kind="stable")
@@ -524,12 +564,43 @@ def rating_matrix(ds: Dataset, case: str) -> pd.DataFrame:
     return m
 
 
-def _rationales(rows: pd.DataFrame, key: str) -> dict[tuple[str, str], str]:
+class Reasons(Mapping[tuple[str, str], str]):
+    """The reasons of a matrix's ratings, read-only: ``{(row id, hypothesis_id): rationale}``.
+
+    Kept in a matrix's ``.attrs``, which pandas deep-copies at every operation on the
+    matrix; being read-only, this mapping is shared instead of copied (a copy was a
+    fifth of an explorer's redraw).
+    """
+
+    __slots__ = ("_d",)
+
+    def __init__(self, reasons: Mapping[tuple[str, str], str]) -> None:
+        self._d = dict(reasons)
+
+    def __getitem__(self, key: tuple[str, str]) -> str:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __repr__(self) -> str:
+        return f"Reasons({self._d!r})"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Reasons:
+        return self
+
+
+def _rationales(rows: pd.DataFrame, key: str) -> Reasons:
     """``{(row id, hypothesis_id): rationale}`` from a long table of ratings."""
-    return {
-        (str(e), str(h)): "" if pd.isna(t) else str(t)
-        for e, h, t in zip(rows[key], rows["hypothesis_id"], rows["rationale"], strict=True)
-    }
+    return Reasons(
+        {
+            (str(e), str(h)): "" if pd.isna(t) else str(t)
+            for e, h, t in zip(rows[key], rows["hypothesis_id"], rows["rationale"], strict=True)
+        }
+    )
 
 
 def as_matrix(ratings: Any) -> pd.DataFrame:
@@ -776,7 +847,7 @@ def compare_ratings(student: Any, reference: Any) -> pd.DataFrame:
     ``rating_matrix`` or ``hindsight_matrix``, which carry their reasons.
     """
     s, r = as_matrix(student), as_matrix(reference)
-    rationale: dict[tuple[str, str], str] = {}
+    rationale: Mapping[tuple[str, str], str] = {}
     if isinstance(reference, pd.DataFrame) and "rationale" in reference.columns:
         row = "evidence_id" if "evidence_id" in reference.columns else "event_id"
         rationale = _rationales(reference, row)
@@ -1204,6 +1275,11 @@ def milestones(ds: Dataset, case: str) -> pd.DataFrame:
     confidence. An event held against some hypotheses of the case but not all is
     refused (IncompleteDataError, the line ``analogylab validate`` prints).
     """
+    tables = ("cases", "hypotheses", "milestones", "events")
+    return _memo("milestones", ds, case, tables, lambda: _milestones(ds, case))
+
+
+def _milestones(ds: Dataset, case: str) -> pd.DataFrame:
     c = _check_case(ds, case)
     if pd.isna(c["analysis_date"]):
         raise AnalysisError(
