@@ -65,7 +65,6 @@ METADATA_KEY = "analogylab"
 HAND_CITED: frozenset[str] = frozenset(
     {
         "02-the-1980s-case.ipynb",
-        "03-the-2018-case.ipynb",
         "04-testing-the-analogy.ipynb",
         "05-competing-hypotheses.ipynb",
         "06-hindsight.ipynb",
