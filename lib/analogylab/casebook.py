@@ -25,7 +25,7 @@ from analogylab.errors import UnknownIdError
 if TYPE_CHECKING:
     from analogylab.data import Dataset
 
-__all__ = ["count", "placement", "rows", "shared_actors"]
+__all__ = ["count", "disputed_figures", "placement", "rows", "shared_actors"]
 
 #: The column that holds each table's case, and its kind of row, where it has one.
 _CASE, _KIND = "case_id", "kind"
@@ -56,6 +56,7 @@ def rows(
     years: tuple[int, int] | None = None,
     until: str | pd.Timestamp | None = None,
     ids: Sequence[str] | None = None,
+    **equal: str,
 ) -> pd.DataFrame:
     """The rows of ``table`` that a lesson names, in date order where the table has dates.
 
@@ -63,8 +64,9 @@ def rows(
     of ``actor_ids``); ``kinds``: only these kinds (events, evidence); ``contested``: only
     contested (True) or undisputed (False) rows; ``years``: from the first to the last year,
     both included; ``until``: dated on or before that day (the analysis date, say); ``ids``:
-    only the rows with these keys. A name that is not in the data is refused with the names
-    that are.
+    only the rows with these keys; any other keyword, rows whose column of that name has
+    that value (``dimension_id="outcome"``). A name that is not in the data is refused with
+    the names that are.
     """
     frame = ds[table]
     keep = pd.Series(True, index=frame.index)
@@ -90,6 +92,12 @@ def rows(
         key = ds.package.resource(table).primary_key[0]
         _known(ds, table, key, ids, key)
         keep &= frame[key].isin(list(ids))
+    for column, value in equal.items():
+        if column not in frame:
+            raise UnknownIdError(
+                f"{table}.csv has no column {column!r}; its columns are: {', '.join(frame.columns)}"
+            )
+        keep &= frame[column] == value
     out = frame[keep]
     if "date" in out:
         out = out.sort_values("date", kind="stable")
@@ -172,3 +180,20 @@ def placement(
             }
         )
     return pd.DataFrame.from_records(records)
+
+
+def disputed_figures(ds: Dataset, series: Sequence[str]) -> pd.DataFrame:
+    """The yearly figures of these series where the sources disagree: a range, no value.
+
+    One row per series and year, in the order the series are given and then by year, with
+    the ``low`` and ``high`` figures the sources give, what the figure ``measure``s, the
+    ``note`` on who gives which, and the ``source_ids``.
+    """
+    _known(ds, "series_info", "series_id", series, "series")
+    figures = ds.series[ds.series.series_id.isin(list(series))]
+    ranged = figures[figures.low.notna() & figures.high.notna() & figures.value.isna()]
+    order = {s: n for n, s in enumerate(series)}
+    ranged = ranged.sort_values(
+        ["series_id", "year"], key=lambda c: c.map(order) if c.name == "series_id" else c
+    )
+    return ranged.reset_index(drop=True)
