@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from analogylab import UnknownIdError
-from analogylab.casebook import count, placement, rows, shared_actors
+from analogylab.casebook import count, disputed_figures, placement, rows, shared_actors
 
 CASE_1980S, CASE_2018 = "us-mujahideen-1980s", "russia-taliban-2018"
 
@@ -102,3 +102,23 @@ def test_placement_reads_who_where_and_what_they_lived_through(ds: Any) -> None:
 def test_placement_refuses_an_unknown_actor(ds: Any) -> None:
     with pytest.raises(UnknownIdError, match="'putin'"):
         placement(ds, CASE_2018, ["russia", "putin"])
+
+
+def test_rows_filter_on_any_column_by_name(ds: Any) -> None:
+    got = rows(ds, "profiles", CASE_1980S, dimension_id="outcome")
+    assert list(got.dimension_id) == ["outcome"]
+    with pytest.raises(UnknownIdError, match="no column 'dimension'"):
+        rows(ds, "profiles", CASE_1980S, dimension="outcome")
+
+
+def test_disputed_figures_are_the_ranges_without_a_value(ds: Any) -> None:
+    series = ["soviet-deaths", "us-covert-funding"]
+    got = disputed_figures(ds, series)
+    s = ds.series
+    want = s[s.series_id.isin(series) & s.low.notna() & s.high.notna() & s.value.isna()]
+    assert len(got) == len(want) > 0
+    assert got.value.isna().all()
+    first = got.series_id.tolist().index("us-covert-funding")
+    assert set(got.series_id[:first]) == {"soviet-deaths"}, "in the order the series are given"
+    with pytest.raises(UnknownIdError, match="'gdp'"):
+        disputed_figures(ds, ["gdp"])
