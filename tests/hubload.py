@@ -828,6 +828,9 @@ def class_plans(size: int, lesson: str = "00") -> list[tuple[str, str, list[Plan
         plan: list[Planned] = []
         for j, ex in enumerate(exercises):
             right, wrong, status = right_and_wrong(ex, name)
+            if ex.judgement:  # recorded, not marked: one answer, here the curators' own choice
+                plan.append(Planned(ex.id, right, "judgement"))
+                continue
             if ex.kind == "text":
                 plan.append(Planned(ex.id, wrong, "answered"))
                 plan.append(Planned(ex.id, right, "self-assessed", ticked=[ex.rubric[0].id]))

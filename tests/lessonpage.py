@@ -92,6 +92,26 @@ def check_setup(nb: Any, extra: Sequence[str] = ()) -> None:
         assert line in lines, line
 
 
+def check_setup_ready(nb: Any, extra: Sequence[str] = ()) -> None:
+    """The first code cell loads the data and ends with ``analogylab.ready(ds)``; no `cited`.
+
+    For the lessons whose citations collect themselves (issue 14): the page's sources are
+    recorded by what shows them, and tests/test_lesson_citations.py checks the list.
+    """
+    lines = [line.strip() for line in code(nb)[0].source.splitlines() if line.strip()]
+    for line in (*SETUP_LINES[:-1], *extra):
+        assert line in lines or line.replace("import ", "import casebook, ") in lines, line
+    assert lines[-1] == "analogylab.ready(ds)"
+    assert not any("cited" in line for line in lines)
+
+
+def check_chart_shown(nb: Any, pattern: str) -> None:
+    """The chart goes through charts.show (figure and twin), once, in a compared cell."""
+    cells = [c for c in code(nb) if f"charts.show({pattern})" in c.source]
+    assert len(cells) == 1, pattern
+    assert "nbval-ignore-output" not in tags(cells[0])
+
+
 def check_chart(nb: Any, pattern: str) -> None:
     """The chart goes through charts.show (figure and twin), once, and its sources join `cited`."""
     cells = [c for c in code(nb) if f"charts.show({pattern})" in c.source]

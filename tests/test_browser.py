@@ -179,10 +179,10 @@ LESSONS = {
     "01": Lesson(
         "The two cases lined up",
         Pick("Line up", "Withdrawal completed (1989) with Last US troops leave (2021)"),
-        "ex-01-5",
+        "ex-01-2",
     ),
     "02": Lesson("Timeline of events", Pick("Case", "Russia-Taliban 2018"), "ex-02-5"),
-    "03": Lesson("Timeline of events", Pick("Case", "US-mujahideen 1980s"), "ex-03-1"),
+    "03": Lesson("Timeline of events", Pick("Case", "US-mujahideen 1980s"), "ex-03-4"),
     "04": Lesson(
         "Likenesses, differences and their weights",
         Slide("Weight: Sponsor's main rival", 1),

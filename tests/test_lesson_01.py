@@ -260,7 +260,9 @@ def test_the_1980s_help_came_before_the_intervention(ds: Any) -> None:
     assert ds.row("events", "e80-1979-07-first-finding").date.month == 7
 
 
-@pytest.mark.parametrize("ex", [e for e in EXERCISES if e.kind != "text"], ids=lambda e: e.id)
+@pytest.mark.parametrize(
+    "ex", [e for e in EXERCISES if e.kind != "text" and e.scored], ids=lambda e: e.id
+)
 def test_the_key_earns_full_marks(ex: Exercise) -> None:
     """Answering with the key is marked right, and an answer off the key is not."""
     key: Any
@@ -332,11 +334,12 @@ def test_notebook_has_the_setup_cell(nb: Any) -> None:
     for line in (
         "%matplotlib inline",
         "import analogylab",
-        "from analogylab import charts, widgets",
+        "from analogylab import casebook, charts, widgets",
         "ds = analogylab.load_dataset()",
-        "cited = set()",
+        "analogylab.ready(ds)",
     ):
         assert line in setup
+    assert setup[-1] == "analogylab.ready(ds)"
 
 
 def test_notebook_shows_every_exercise_once(nb: Any) -> None:
@@ -358,8 +361,9 @@ def test_notebook_shows_every_exercise_once(nb: Any) -> None:
 def test_notebook_shows_its_charts_and_explorer(nb: Any) -> None:
     """The counterpart map and the aligned explorer are on the page.
 
-    Every charts.show cell adds its sources to `cited`; the aligned explorer is the last
-    expression of a cell tagged nbval-ignore-output, after a question saying what to try.
+    The aligned explorer is the last expression of a cell tagged nbval-ignore-output, after a
+    question saying what to try. (That each chart's sources are listed is checked for every
+    lesson by tests/test_lesson_citations.py.)
     """
     cells = _code(nb)
     shows = [c for c in cells if "charts.show(" in c.source]
@@ -367,8 +371,6 @@ def test_notebook_shows_its_charts_and_explorer(nb: Any) -> None:
         'charts.counterpart_map(ds, "us-mujahideen-1980s", "russia-taliban-2018")' in c.source
         for c in shows
     )
-    for c in shows:
-        assert "cited |= set(d.sources)" in c.source
     i = next(
         i
         for i, c in enumerate(nb.cells)
@@ -387,7 +389,7 @@ def test_notebook_ends_with_summary_and_sources(nb: Any) -> None:
     sources = next(i for i, s in enumerate(md) if "## Sources for this lesson" in s.splitlines())
     assert summary < sources
     assert "## Sources for this lesson" in nb.cells[-2].source.splitlines()
-    assert _last_line(nb.cells[-1]) == 'analogylab.lesson_sources(ds, "01", cited)'
+    assert _last_line(nb.cells[-1]) == 'analogylab.lesson_sources(ds, "01")'
 
 
 def test_stored_outputs_are_clean_and_short(nb: Any) -> None:
@@ -399,7 +401,8 @@ def test_stored_outputs_are_clean_and_short(nb: Any) -> None:
             assert not (out.output_type == "stream" and out.name == "stderr"), cell.source
             text = out.get("text", "") or out.get("data", {}).get("text/plain", "")
             assert "Warning" not in text, cell.source
-            if "charts.show(" not in cell.source:  # a chart's text twin may run long
+            if "charts.show(" not in cell.source and "show_table(" not in cell.source:
+                # a chart's text twin, and a table's plain-text form, may run long
                 assert len(text.splitlines()) <= 25, cell.source
 
 
@@ -413,3 +416,42 @@ def test_stored_sources_list_the_exercise_sources(nb: Any) -> None:
             assert f"[{source_id}]" in text, (ex.id, source_id)
     for source_id in ("ryan-ferris-rotman-2018-kremlins-comeback", "bill-c-2018-swj-comment"):
         assert f"[{source_id}]" in text, source_id
+
+
+def test_the_curators_judgement_comes_after_the_students() -> None:
+    """ex-01-5 asks for the student's judgement of the pairs: recorded, not marked.
+
+    Its options still carry the curators' grade (checked against `counterparts` above), each
+    explanation gives the grade's reason, and the student is asked to argue back.
+    """
+    ex = _BANK["ex-01-5"]
+    assert ex.judgement and not ex.scored
+    assert ex.argue
+    assert all(o.explanation for o in ex.options)
+
+
+def test_the_story_comes_first_and_starts_before_the_case(nb: Any, ds: Any) -> None:
+    """Neustadt and May's order: the story (Goldberg rule) before claims and the sort.
+
+    The story's rows start in the 1980s case and run through the 2018 case's years of
+    enmity (1996-2003) to the article; the story section comes before the known, unclear
+    and presumed sort, and Alexander's question (ex-01-7) follows the sort (ex-01-3).
+    """
+    md = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    story = next(i for i, s in enumerate(md) if s.startswith("## What's the story?"))
+    kup = next(i for i, s in enumerate(md) if s.startswith("## Known, unclear, presumed"))
+    assert story < kup
+    assert "Goldberg rule" in md[story]
+    code = next(c.source for c in nb.cells if c.source.startswith("STORY = ["))
+    ids = re.findall(r'"(e\d\d-[^"]+)"', code)
+    dates = ds.events.set_index("event_id").date[ids]
+    assert dates.min().year < 1980
+    assert any(1996 <= d.year <= 2003 and i.startswith("e18-") for i, d in dates.items())
+    assert dates.max() <= ds.case(CASE_2018).analysis_date
+    order = [
+        m.group(1)
+        for c in nb.cells
+        if (m := re.fullmatch(r'analogylab\.exercise\("(ex-01-\d)"\)', _last_line(c)))
+    ]
+    assert order.index("ex-01-3") + 1 == order.index("ex-01-7")
+    assert "what new information would change\nyour mind" in _BANK["ex-01-7"].prompt
