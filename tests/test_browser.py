@@ -202,9 +202,9 @@ LESSONS = {
         before=(Press("Reference ratings"),),
     ),
     "07": Lesson(
-        "Timeline of events",
-        Pick("Kinds of event (Ctrl- or Cmd-click to pick several)", "regime-change"),
-        "ex-07-1",
+        "Likenesses, differences and their weights",
+        Slide("Weight: Sponsor's domestic politics", 3),
+        "ex-07-9",
     ),
 }
 

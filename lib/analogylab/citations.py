@@ -70,7 +70,6 @@ HAND_CITED: frozenset[str] = frozenset(
         "04-testing-the-analogy.ipynb",
         "05-competing-hypotheses.ipynb",
         "06-hindsight.ipynb",
-        "07-your-own-case.ipynb",
     }
 )
 
