@@ -242,7 +242,7 @@ def test_images_have_alt_text_and_a_text_twin(any_site: ReaderSite) -> None:
 def test_rating_tables_are_tables_with_their_twin(any_site: ReaderSite) -> None:
     """The ACH and hindsight matrices are real tables on the page, each followed by its twin."""
     pages = _lesson_pages(any_site)
-    for stem in ("05-competing-hypotheses", "06-hindsight", "07-your-own-case"):
+    for stem in ("05-competing-hypotheses", "06-hindsight"):
         tables = re.findall(
             r'<div class="analogylab-rating-table".*?</table>.*?</div>(.{0,200})', pages[stem], re.S
         )

@@ -11,6 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analogylab.errors import NotebookError
+from analogylab.guide import TEACHER_NOTEBOOKS
 from analogylab.student import build_student, default_notebooks, strip_solutions
 
 BEGIN = "### BEGIN SOLUTION"
@@ -280,9 +281,13 @@ def _region_lines(nb: dict[str, Any]) -> tuple[set[str], set[str]]:
 
 def test_real_lessons(tmp_path: Path) -> None:
     """Every lesson gets a student edition with no outputs and no line of any answer."""
-    sources = sorted(default_notebooks().glob("*.ipynb"))
+    sources = sorted(
+        p for p in default_notebooks().glob("*.ipynb") if p.name not in TEACHER_NOTEBOOKS
+    )
     assert sources
+    assert (default_notebooks() / "teachers-guide.ipynb").is_file()
     written = build_student(tmp_path / "student")
+    assert not (tmp_path / "student" / "teachers-guide.ipynb").exists(), "for teachers only"
     assert written == [tmp_path / "student" / p.name for p in sources]
     for source, target in zip(sources, written, strict=True):
         assert target.exists()

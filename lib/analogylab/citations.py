@@ -64,10 +64,8 @@ METADATA_KEY = "analogylab"
 #: it is empty.
 HAND_CITED: frozenset[str] = frozenset(
     {
-        "04-testing-the-analogy.ipynb",
         "05-competing-hypotheses.ipynb",
         "06-hindsight.ipynb",
-        "07-your-own-case.ipynb",
     }
 )
 

@@ -32,6 +32,11 @@ into one standard shape:
   words read, exercises, code cells, charts and explorers. A stale line is rewritten,
   a missing one added at the end of the cell.
 
+The teachers' guide (:data:`analogylab.guide.TEACHER_NOTEBOOKS`) is tidied the same way but
+for what makes a lesson: it gets no navigation, sources cells or time needed, and
+``analogylab refresh teachers-guide`` re-records it. Any other notebook not named like a
+lesson is reported.
+
 Some problems tidy cannot fix, because the fix needs a kernel or a person:
 
 - a stored error, in a cell not tagged ``raises-exception``;
@@ -74,6 +79,7 @@ import nbformat
 
 from analogylab.citations import HAND_CITED, hand_citations
 from analogylab.errors import AnalogylabError, NotebookError
+from analogylab.guide import is_teacher_notebook
 from analogylab.lesson_time import TIME_LABEL, exercise_ids, measure, time_paragraph
 from analogylab.lessons import NAV_MARKER, cell_tags, lesson_index, navigation_markdown, text_of
 from analogylab.student import BEGIN_MARKER, RAISES_TAG, read_notebook
@@ -574,19 +580,26 @@ def _tidy_notebook(
     nav: str | None,
     *,
     minutes_of: _ExerciseMinutes | None = None,
+    lesson: bool = True,
 ) -> tuple[list[Finding], list[Finding]]:
-    """Tidy ``nb`` in memory; return (fixes made, problems left)."""
+    """Tidy ``nb`` in memory; return (fixes made, problems left).
+
+    ``lesson=False``: a teachers' notebook (:data:`analogylab.guide.TEACHER_NOTEBOOKS`),
+    which gets the metadata, cells, folds and run checks of a lesson, but no navigation,
+    sources cells or time needed.
+    """
     les = _Lesson(nb, file, number, folder)
     les.format_and_metadata()
     for cell in nb.cells:
         les.clean_cell(cell)
         les.fold_answers(cell)
         les.check_run(cell)
-    les.sources()
-    les.citations_by_hand()
-    if nav is not None:
-        les.navigation(nav)
-    les.time_needed(minutes_of if minutes_of is not None else _ExerciseMinutes())
+    if lesson:
+        les.sources()
+        les.citations_by_hand()
+        if nav is not None:
+            les.navigation(nav)
+        les.time_needed(minutes_of if minutes_of is not None else _ExerciseMinutes())
     les.ids()
     order = lambda f: f.cell or 0  # noqa: E731
     return sorted(les.fixes, key=order), sorted(les.problems, key=order)
@@ -613,7 +626,9 @@ def tidy(folder: str | Path = DEFAULT_FOLDER, *, check: bool = False) -> TidyRep
     files = lesson_files(folder)
     navs, report.problems = _navigation(folder)
     for path in sorted(folder.glob("*.ipynb")):
-        if not _LESSON_NAME.match(path.name) and not path.name.startswith("."):
+        if is_teacher_notebook(path):
+            files.append(path)
+        elif not _LESSON_NAME.match(path.name) and not path.name.startswith("."):
             report.problems.append(
                 Finding(
                     _show(path),
@@ -627,7 +642,8 @@ def tidy(folder: str | Path = DEFAULT_FOLDER, *, check: bool = False) -> TidyRep
     minutes_of = _ExerciseMinutes()
     for path in files:
         file = _show(path)
-        number = path.name[:2]
+        teacher = is_teacher_notebook(path)
+        number = path.stem if teacher else path.name[:2]
         try:
             nb = read_notebook(path, file)
         except NotebookError as err:
@@ -635,7 +651,13 @@ def tidy(folder: str | Path = DEFAULT_FOLDER, *, check: bool = False) -> TidyRep
             continue
         before = path.read_text(encoding="utf-8")
         fixes, problems = _tidy_notebook(
-            nb, file, number, folder, navs.get(number), minutes_of=minutes_of
+            nb,
+            file,
+            number,
+            folder,
+            None if teacher else navs.get(number),
+            minutes_of=minutes_of,
+            lesson=not teacher,
         )
         after = _text(nb)
         if after != before and not fixes:
@@ -859,8 +881,9 @@ def refresh(
     path = Path(path)
     file = _show(path)
     folder = path.parent
-    number = path.name[:2]
-    if not _LESSON_NAME.match(path.name):
+    teacher = is_teacher_notebook(path)
+    number = path.stem if teacher else path.name[:2]
+    if not teacher and not _LESSON_NAME.match(path.name):
         raise NotebookError(
             file,
             "is not a lesson (a file named NN-slug.ipynb)",
@@ -869,7 +892,8 @@ def refresh(
     before = path.read_text(encoding="utf-8")
     nb = read_notebook(path, file)
     navs, _ = _navigation(folder)
-    _tidy_notebook(nb, file, number, folder, navs.get(number))
+    nav = None if teacher else navs.get(number)
+    _tidy_notebook(nb, file, number, folder, nav, lesson=not teacher)
     again = f"analogylab refresh {number}{_folder_option(folder, '--folder ')}"
     execute_lesson(
         path,
@@ -878,7 +902,7 @@ def refresh(
         on_cell=on_cell,
         then=f"the lesson file was not changed. Then run: {again}",
     )
-    _tidy_notebook(nb, file, number, folder, navs.get(number))
+    _tidy_notebook(nb, file, number, folder, nav, lesson=not teacher)
     after = _text(nb)
     if after == before:
         return False

@@ -260,8 +260,18 @@ def _copy_other_files(notebooks: Path, outdir: Path) -> None:
 
 
 def _notebook_paths(notebooks: Path) -> list[Path]:
-    """The lesson notebooks of a folder, by name."""
-    return sorted(p for p in notebooks.glob("*.ipynb") if not p.name.startswith("."))
+    """The lesson notebooks of a folder, by name.
+
+    Teachers' notebooks (:data:`analogylab.guide.TEACHER_NOTEBOOKS`, the teachers' guide)
+    are left out: the student edition is what a class is given.
+    """
+    from analogylab.guide import is_teacher_notebook  # noqa: PLC0415
+
+    return sorted(
+        p
+        for p in notebooks.glob("*.ipynb")
+        if not p.name.startswith(".") and not is_teacher_notebook(p)
+    )
 
 
 def build_student(outdir: str | Path, notebooks: str | Path | None = None) -> list[Path]:
