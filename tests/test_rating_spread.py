@@ -51,3 +51,31 @@ def test_rating_counts_agree_with_the_scores_of_the_reference(ds: Any) -> None:
 def test_rating_counts_refuse_a_value_off_the_scale() -> None:
     with pytest.raises(AnalysisError):
         rating_spread.rating_counts({"ev-1": {"h-a": "maybe"}})
+
+
+CASE = "russia-taliban-2018"
+BOUNTY = "e18-2020-06-bounty-report"
+
+
+def test_rereadings_put_each_reader_beside_the_curators(ds: Any) -> None:
+    readers = {
+        "bounty aside": {(BOUNTY, "h-flank-hedge"): "N"},
+        "nothing changed": {},
+    }
+    out = rating_spread.rereadings(ds, CASE, readers).set_index("hypothesis_id")
+    base = analysis.hindsight_scores(ds, CASE).set_index("hypothesis_id")
+    assert list(out.columns) == ["curators", "bounty aside", "nothing changed"]
+    assert list(out.index) == list(base.index)
+    assert (out["curators"] == base["inconsistency"]).all()
+    assert (out["nothing changed"] == out["curators"]).all()
+    # The bounty report is the flank reading's II: two points fewer, nothing else moves.
+    assert out.at["h-flank-hedge", "bounty aside"] == out.at["h-flank-hedge", "curators"] - 2
+    others = out.drop(index="h-flank-hedge")
+    assert (others["bounty aside"] == others["curators"]).all()
+
+
+def test_rereadings_refuse_a_cell_that_is_not_a_milestone(ds: Any) -> None:
+    with pytest.raises(AnalysisError, match="not a milestone cell"):
+        rating_spread.rereadings(ds, CASE, {"r": {("ev-01", "h-flank-hedge"): "N"}})
+    with pytest.raises(AnalysisError):
+        rating_spread.rereadings(ds, CASE, {"r": {(BOUNTY, "h-flank-hedge"): "maybe"}})

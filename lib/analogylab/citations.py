@@ -68,7 +68,6 @@ HAND_CITED: frozenset[str] = frozenset(
         "02-the-1980s-case.ipynb",
         "03-the-2018-case.ipynb",
         "04-testing-the-analogy.ipynb",
-        "06-hindsight.ipynb",
         "07-your-own-case.ipynb",
     }
 )
