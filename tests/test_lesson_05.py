@@ -650,3 +650,14 @@ def test_tables_students_read_are_shown_whole(nb: Any) -> None:
 def test_stored_outputs_are_clean(nb: Any) -> None:
     """The stored run has no error, no warning on stderr, and every code cell ran."""
     lessonpage.check_clean_run(nb)
+
+
+def test_the_readers_sample_is_labelled_as_illustrative(nb: Any) -> None:
+    """The sample of readers' judgements is called the curators' illustration, not a survey."""
+    cell = next(c for c in _code(nb) if "rating_spread.sample_spread(" in c.source)
+    before = nb.cells[nb.cells.index(cell) - 1].source
+    assert "illustrative sample" in before and "not* a survey of real students" in before
+    assert "written by the curators" in before
+    shown = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
+    assert "not real students" in shown
+    assert "Curators&#x27; rating" in shown or "Curators' rating" in shown
