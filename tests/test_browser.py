@@ -192,7 +192,7 @@ LESSONS = {
     "05": Lesson(
         "Competing hypotheses",
         Tick("Weighted (credibility x relevance of each item)"),
-        "ex-05-1",
+        "ex-05-4",  # ex-05-1 is a judgement: recorded, not marked
         before=(Press("Reference ratings"),),
     ),
     "06": Lesson(
@@ -1196,7 +1196,7 @@ def test_the_rating_grid_is_a_grid_with_labelled_cells(
         expect(box.locator(".analogylab-rowstatus").first).to_have_text(f"{n - 1} of {n} not rated")
         total = len(ex.rows) * n
         expect(box).to_contain_text(f"1 of {total} cells rated; {total - 1} to go.")
-        box.locator("button").filter(has_text=re.compile(r"^\s*Check\s*$")).click()
+        press(box, "Record my judgement" if ex.judgement else "Check")
         feedback = box.locator("[role=status]").last
         expect(feedback).to_contain_text(f"{total - 1} of {total} cells are not rated yet")
         expect(feedback).to_contain_text(f"in the row “{ex.rows[1].text}”: all {n} columns")
@@ -1240,3 +1240,141 @@ def test_ordering_controls_are_as_wide_as_their_longest_option(
         page.close()
         end_session(lab, name)
     assert _sha256(NOTEBOOKS / name) == committed[NOTEBOOKS / name], f"{name} changed on disk"
+
+
+# --- Heuer in lessons 05 and 06: a hypothesis of the student's own, and step-8 indicators --------
+
+
+def forget_answers(lab: LabServer, *lessons: str) -> None:
+    """Delete the answers a test gave in these lessons, so later tests start from none."""
+    from analogylab.store import AnswerStore
+
+    store = AnswerStore(lab.home)
+    for lesson in lessons:
+        store.reset(lesson)
+
+
+def press(box: Locator, label: str) -> None:
+    """Press the button whose text is ``label`` (its icon aside)."""
+    box.locator("button").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).click()
+
+
+OWN_HYPOTHESIS = "Keep a say beside Pakistan and Iran"
+
+
+@pytest.mark.browser
+def test_lesson_05_grid_takes_a_hypothesis_of_the_students_own_and_the_explorer_draws_it(
+    committed: dict[Path, str], browser: Browser, lab: LabServer
+) -> None:
+    """Step 4 in lesson 05: add a column in the grid, rate it, record; the explorer draws it."""
+    from analogylab import load_bank
+
+    ex = load_bank()["ex-05-2"]
+    name = "05-competing-hypotheses.ipynb"
+    page = new_page(browser)
+    try:
+        open_lesson(page, lab, name)
+        run_all(page, name)
+        box = exercise_box(page, "ex-05-2")
+        box.scroll_into_view_if_needed()
+        box.get_by_label("Your own hypothesis:", exact=True).fill(OWN_HYPOTHESIS)
+        press(box, "Add as a column")
+        own_cell = box.get_by_label(f"{ex.rows[0].text}, against {OWN_HYPOTHESIS}", exact=True)
+        expect(own_cell, "a cell of the new column, named by its row and label").to_be_visible()
+        heads = box.locator(".analogylab-grid > *").all_inner_texts()
+        assert any(OWN_HYPOTHESIS in h for h in heads), "the new column has its heading"
+        for row in ex.rows:
+            for col in ex.columns:
+                box.get_by_label(f"{row.text}, against {col.text}", exact=True).select_option(
+                    ex.key[row.id][col.id]
+                )
+            box.get_by_label(f"{row.text}, against {OWN_HYPOTHESIS}", exact=True).select_option(
+                "I" if row.id == "ev-24" else "C"
+            )
+        press(box, "Record my judgement")
+        feedback = box.locator("[role=status]").last
+        expect(feedback).to_contain_text(OWN_HYPOTHESIS)
+        expect(feedback).to_contain_text("compared with nothing")
+
+        title = page.get_by_text("Competing hypotheses", exact=True)
+        explorer = page.locator(".analogylab-explorer").filter(has=title).first
+        explorer.scroll_into_view_if_needed()
+        table = explorer.locator(".analogylab-rating-table")
+        expect(table, "the explorer draws the student's matrix").to_be_visible()
+        expect(table).to_contain_text(OWN_HYPOTHESIS)
+        # Its one I (ev-24) is scored like any other hypothesis's.
+        twin = explorer.locator(".analogylab-text-twin")
+        expect(twin).to_contain_text(f"{OWN_HYPOTHESIS}")
+        element_shot(page, explorer, SHOTS / "ach-explorer-own-hypothesis.png")
+        assert not browser.blocked, browser.blocked
+    finally:
+        page.close()
+        end_session(lab, name)
+        forget_answers(lab, "05")
+    assert _sha256(NOTEBOOKS / name) == committed[NOTEBOOKS / name], f"{name} changed on disk"
+
+
+INDICATORS = [
+    ("Russia delivers heavy weapons to the Taliban", "Guard the flank, hedge on a US exit"),
+    ("Moscow hosts talks with the Taliban and Kabul", "Reverse Cold War, strong form"),
+    ("Russia recognises the Taliban government", "Status and leverage with the US"),
+]
+
+
+@pytest.mark.browser
+def test_indicators_written_in_lesson_05_are_marked_in_lesson_06(
+    committed: dict[Path, str], browser: Browser, lab: LabServer
+) -> None:
+    """Heuer's step 8: indicators written as of 12 October 2018, then marked against the record."""
+    names = ["05-competing-hypotheses.ipynb", "06-hindsight.ipynb"]
+    page = new_page(browser)
+    try:
+        open_lesson(page, lab, names[0])
+        run_all(page, names[0])
+        box = exercise_box(page, "ex-05-6")
+        box.scroll_into_view_if_needed()
+        for n, (text, against) in enumerate(INDICATORS, 1):
+            box.get_by_label(f"Indicator {n}: what you would watch for", exact=True).fill(text)
+            box.get_by_label(
+                f"Indicator {n}: the explanation it would count against", exact=True
+            ).select_option(label=against)
+            box.get_by_label(f"Indicator {n}: by when (a date)", exact=True).fill("2021-12-31")
+        press(box, "Record my indicators")
+        feedback = box.locator("[role=status]").last
+        expect(feedback).to_contain_text(
+            f"Recorded: {len(INDICATORS)} indicators, as of 2018-10-12"
+        )
+        end_session(lab, names[0])
+
+        open_lesson(page, lab, names[1])
+        run_all(page, names[1])
+        box = exercise_box(page, "ex-06-7")
+        box.scroll_into_view_if_needed()
+        expect(box).to_contain_text("The record: what happened after the analysis date")
+        from analogylab.grading import INDICATOR_MARKS
+
+        marks = [INDICATOR_MARKS[m] for m in ("did-not-happen", "did-not-happen", "happened")]
+        for n, ((text, _against), mark) in enumerate(zip(INDICATORS, marks, strict=True), 1):
+            box.get_by_label(f"Indicator {n}: {text}", exact=True).select_option(label=mark)
+        press(box, "Record my marks")
+        feedback = box.locator("[role=status]").last
+        expect(feedback).to_contain_text(f"Recorded: your marks for {len(INDICATORS)} indicators")
+        # The one that happened counts against the explanation it named, and nothing else does.
+        items = feedback.locator("li")
+        expect(items.filter(has_text="Status and leverage with the US")).to_contain_text(
+            "1 indicator; 1 happened (counting against it), 0 did not, 0 cannot tell"
+        )
+        expect(items.filter(has_text="Guard the flank, hedge on a US exit")).to_contain_text(
+            "1 indicator; 0 happened (counting against it), 1 did not, 0 cannot tell"
+        )
+        assert "|" not in feedback.inner_text(), "no Markdown table shown as raw text"
+        element_shot(page, box, SHOTS / "indicators-marked.png")
+        assert not browser.blocked, browser.blocked
+    finally:
+        page.close()
+        for name in names:
+            end_session(lab, name)
+        forget_answers(lab, "05", "06")
+    for name in names:
+        path = NOTEBOOKS / name
+        assert _sha256(path) == committed[path], f"{name} changed on disk"

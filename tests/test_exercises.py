@@ -371,8 +371,14 @@ def test_indicators_are_written_then_marked_against_the_record() -> None:
     assert [it["by"] for it in written_indicators("ex-98-5")] == ["2019-12-31", "2019-06-30"]
     marks = record("ex-98-5", ["happened", "did not happen"])  # marks alone, in order
     assert marks.status == "judgement", marks.message
-    assert "| Guard the flank | 1 | 1 | 0 | 0 |" in marks.message
-    assert "| Power broker | 1 | 0 | 1 | 0 |" in marks.message
+    assert (
+        "- **Guard the flank**: 1 indicator; 1 happened (counting against it), 0 did not, "
+        "0 cannot tell" in marks.message
+    )
+    assert (
+        "- **Power broker**: 1 indicator; 0 happened (counting against it), 1 did not, "
+        "0 cannot tell" in marks.message
+    )
     assert "written in hindsight" in marks.message
     stored = analogylab.last_answer("ex-98-5")
     assert [it["mark"] for it in stored] == ["happened", "did-not-happen"]

@@ -80,7 +80,7 @@ def test_lesson_has_interactive_charts_and_exercises(path: Path) -> None:
         assert "nbval-ignore-output" in tags(c), (
             f"{path.name}: explorer cell needs the nbval-ignore-output tag"
         )
-    ids = [m for c in cs for m in re.findall(r'analogylab\.exercise\("(ex-\d\d-\d+)"\)', src(c))]
+    ids = [m for c in cs for m in re.findall(r'analogylab\.exercise\("(ex-\d\d-\d+)"[,)]', src(c))]
     lesson = path.name[:2]
     bank = analogylab.load_bank()
     kinds = {bank.exercises[i].kind for i in ids}

@@ -656,11 +656,13 @@ def _indicators_message(ex: Exercise, items: list[dict[str, str]]) -> str:
         "of the record, not marked. An indicator that happened by its date counts 1 against "
         "the explanation it named, as an I counts in the hindsight matrix."
     )
-    columns = "| explanation | indicators | happened (counts against) | did not happen |"
-    lines = [head, "", columns + " cannot tell |", "|---|---:|---:|---:|---:|"]
+    # A list, not a Markdown table: the widgets' Markdown shows a table's pipes as they are.
+    lines = [head, ""]
     for r in tally.itertuples():
         lines.append(
-            f"| {r.label} | {r.written} | {r.happened} | {r.did_not_happen} | {r.cannot_tell} |"
+            f"- **{r.label}**: {r.written} indicator{'s' * (r.written != 1)}; "
+            f"{r.happened} happened (counting against it), {r.did_not_happen} did not, "
+            f"{r.cannot_tell} cannot tell"
         )
     lines.append(
         "\nAn explanation with no indicator cannot be counted against: its 0 says nothing. "
