@@ -123,8 +123,10 @@ def test_first_command_opens_the_lessons(fresh: tuple[Path, dict[str, str]]) -> 
         assert home.status == 302
         assert home.getheader("Location", "").startswith("/lab/tree/notebooks/00-start-here.ipynb")
         listing = lab.api("GET", "/api/contents/notebooks")
-        lessons = sorted(i["name"] for i in listing["content"] if i["name"].endswith(".ipynb"))
-        assert lessons == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+        shown = sorted(i["name"] for i in listing["content"] if i["name"].endswith(".ipynb"))
+        # Every lesson, and the teachers' guide beside them (the teacher's edition).
+        assert shown == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+        assert "teachers-guide.ipynb" in shown and "00-start-here.ipynb" in shown
         specs = lab.api("GET", "/api/kernelspecs")
         assert "python3" in specs["kernelspecs"], specs
     # The first command made the environment, from the project's files alone.
