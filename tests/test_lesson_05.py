@@ -25,7 +25,6 @@ import lessonpage
 from analogylab import analysis, find_data
 from analogylab.bank import Exercise, read_bank
 from lessonpage import code as _code
-from lessonpage import last_expression as _last_expression
 from lessonpage import markdown as _markdown
 from lessonpage import tags as _tags
 

@@ -27,7 +27,6 @@ import lessonpage
 from analogylab import analysis, find_data
 from analogylab.bank import Exercise, read_bank
 from lessonpage import code as _code
-from lessonpage import last_expression as _last_expression
 from lessonpage import markdown as _markdown
 
 ROOT = Path(__file__).resolve().parents[1]
